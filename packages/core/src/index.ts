@@ -1,0 +1,1 @@
+export { TRACEWIRE_VERSION } from './version.ts';

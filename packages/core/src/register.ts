@@ -1,0 +1,2 @@
+// `node --import @tracewire/core/register` entry: the one module with side effects.
+export {};

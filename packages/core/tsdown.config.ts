@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tsdown.base.ts';
+
+export default defineConfig(
+  packageBuild({ index: 'src/index.ts', register: 'src/register.ts', cli: 'src/cli.ts' }),
+);

@@ -1,0 +1,24 @@
+// `pnpm test`: lint, format check and typecheck, build every package, then run vitest.
+// The steps before vitest print nothing unless they fail, so the run ends with the
+// vitest summary and shows only what needs attention.
+import { spawnSync } from 'node:child_process';
+
+const quietSteps = [
+  ['lint', ['run', 'lint']],
+  ['format check', ['run', 'format:check']],
+  ['typecheck', ['run', 'typecheck']],
+  ['build', ['run', 'build']],
+];
+
+for (const [label, args] of quietSteps) {
+  const result = spawnSync('pnpm', args, { encoding: 'utf8', shell: false });
+  if (result.status !== 0) {
+    process.stdout.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    console.error(`\n${label} failed (pnpm ${args.join(' ')}), exit code ${result.status}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const vitest = spawnSync('pnpm', ['exec', 'vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(vitest.status ?? 1);

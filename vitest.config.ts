@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packageSource = (name: string): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Unit tests run against the sources; child-process and packaging tests use the
+    // built `dist/` output that `pnpm test` builds first.
+    alias: [
+      { find: /^@tracewire\/core$/, replacement: packageSource('core') },
+      { find: /^@tracewire\/testing$/, replacement: packageSource('testing') },
+      { find: /^@tracewire\/express$/, replacement: packageSource('express') },
+      { find: /^@tracewire\/fastify$/, replacement: packageSource('fastify') },
+      { find: /^@tracewire\/koa$/, replacement: packageSource('koa') },
+    ],
+  },
+  test: {
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
