@@ -1,0 +1,136 @@
+/**
+ * Where a resolved configuration value came from, in precedence order:
+ * code options, then environment variables, then platform detection, then defaults.
+ */
+export type ConfigSource = 'code' | `env:${string}` | `detected:${string}` | 'default';
+
+/** `LOG_LEVEL` values: pino's levels plus `silent`. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** How metrics leave the process. */
+export type MetricsMode = 'otlp' | 'prometheus' | 'none';
+
+/** `OTEL_EXPORTER_OTLP_PROTOCOL` values tracewire supports. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/**
+ * Options given in code to `loadConfig()` / `initObservability()`. Each overrides the
+ * matching environment variable.
+ */
+export interface ConfigOptions {
+  /** Overrides `OTEL_SERVICE_NAME`. */
+  serviceName?: string;
+  /** Overrides `SENTRY_DSN`. An empty string disables Sentry. */
+  dsn?: string;
+  /** Overrides `SENTRY_ENVIRONMENT`. */
+  environment?: string;
+  /** Overrides `SENTRY_RELEASE` / `SENTRY_VERSION`. */
+  release?: string;
+  /** Overrides `SENTRY_TRACE_SAMPLE_RATE` (0–1). */
+  sampleRate?: number;
+  /** Overrides `LOG_LEVEL`. */
+  logLevel?: LogLevel;
+  /** Overrides `OTEL_EXPORTER_OTLP_ENDPOINT` (base URL; `/v1/traces` etc. are appended). */
+  otlpEndpoint?: string;
+  /** Overrides `OTEL_EXPORTER_OTLP_HEADERS`. */
+  otlpHeaders?: Record<string, string>;
+  /** Overrides `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+  otlpProtocol?: OtlpProtocol;
+  /** Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes?: Record<string, string>;
+  /** Overrides `TRACEWIRE_IGNORED_PATHS`. */
+  ignoredPaths?: string[];
+  /** Overrides `TRACEWIRE_METRICS`. */
+  metrics?: MetricsMode;
+  /** Overrides `TRACEWIRE_PROMETHEUS_PORT`. */
+  prometheusPort?: number;
+  /** Overrides `TRACEWIRE_SENTRY_TRACES`: also send spans to Sentry's OTLP endpoint. */
+  sentryTraces?: boolean;
+  /** Overrides `TRACEWIRE_STRICT`: throw on invalid configuration instead of disabling a pipeline. */
+  strict?: boolean;
+  /** Overrides `TRACEWIRE_SHUTDOWN_TIMEOUT_MS`. */
+  shutdownTimeoutMs?: number;
+  /** Overrides `TRACEWIRE_GRAFANA_URL`: base URL for trace links put on Sentry events. */
+  grafanaUrl?: string;
+  /** Overrides `OTEL_SDK_DISABLED`. */
+  sdkDisabled?: boolean;
+}
+
+/** The fully resolved configuration. Secret fields are masked by `toJSON()`. */
+export interface TracewireConfig {
+  serviceName: string;
+  environment: string;
+  /** Release; also the OTel `service.version`. Undefined when nothing could be found. */
+  release: string | undefined;
+  sentry: {
+    /** Undefined when `SENTRY_DSN` is empty or absent: Sentry is disabled. */
+    dsn: string | undefined;
+    /** Send spans to Sentry's OTLP traces endpoint too (only meaningful with a DSN). */
+    traces: boolean;
+    /** `SENTRY_AUTH_TOKEN`: for the Grafana datasource and CLI only, never sent with events. */
+    authToken: string | undefined;
+    /** `SENTRY_INTERNAL_URL`: Sentry API base URL. */
+    internalUrl: string;
+  };
+  /** `SENTRY_TRACE_SAMPLE_RATE`, 0–1. */
+  sampleRate: number;
+  otlp: {
+    /** Full URL for traces, or undefined when no OTLP endpoint is configured. */
+    tracesEndpoint: string | undefined;
+    metricsEndpoint: string | undefined;
+    logsEndpoint: string | undefined;
+    /** Header values are secrets. */
+    headers: Record<string, string>;
+    protocol: OtlpProtocol;
+  };
+  /** `OTEL_SDK_DISABLED`: no tracing or metrics SDK; logs and Sentry still work. */
+  sdkDisabled: boolean;
+  /** Parsed `OTEL_RESOURCE_ATTRIBUTES` merged with code options. */
+  resourceAttributes: Record<string, string>;
+  logLevel: LogLevel;
+  /** Paths that produce no span, metric or access log line. */
+  ignoredPaths: string[];
+  metrics: {
+    mode: MetricsMode;
+    prometheusPort: number;
+  };
+  strict: boolean;
+  shutdownTimeoutMs: number;
+  grafanaUrl: string | undefined;
+  /** Where each resolved value came from, keyed by dotted field path (`sentry.dsn`). */
+  sources: Record<string, ConfigSource>;
+  /** A dump with every secret masked: safe to log. */
+  toJSON(): Record<string, unknown>;
+}
+
+/** One configuration problem, with enough to fix it without reading the docs. */
+export interface ConfigIssue {
+  /** Catalogue code, `TW_CONFIG_*`. */
+  code: string;
+  /** The environment variable (or `options.<name>`) at fault. */
+  variable: string;
+  /** What was received; masked when the variable is secret. */
+  received: string;
+  /** The expected form. */
+  expected: string;
+  /** How to fix it. */
+  hint: string;
+}
+
+/** A non-fatal finding: a likely typo, a risky production setting. */
+export interface ConfigWarning {
+  code: string;
+  variable: string;
+  message: string;
+}
+
+export type LoadConfigResult =
+  | { ok: true; config: TracewireConfig; warnings: ConfigWarning[] }
+  | { ok: false; issues: ConfigIssue[]; warnings: ConfigWarning[] };
+
+export interface LoadConfigInput {
+  env?: Record<string, string | undefined>;
+  options?: ConfigOptions;
+  /** Directory whose package.json gives the default service name and release. Defaults to `process.cwd()`. */
+  cwd?: string;
+}
