@@ -1,0 +1,59 @@
+/** What every masked secret is printed as. */
+export const MASK = '***';
+
+// The userinfo part of any URL in the text (`https://user:pass@host`, `https://publicKey@host`).
+// A DSN's public key sits there, and so do credentials people put in collector URLs.
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
+
+// Query parameters whose name says they carry a credential (`?sentry_key=`, `?api_key=`, `?token=`).
+const SECRET_QUERY_PARAMETER =
+  /([?&][^=&#\s]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential)[^=&#\s]*=)[^&#\s]*/gi;
+
+/**
+ * Masks credentials embedded in URLs anywhere in `text`: the userinfo (`user:pass@`,
+ * a DSN's public key) and query parameters named like credentials.
+ *
+ * @example
+ * maskUrlCredentials('https://abc123@o1.ingest.sentry.io/123'); // 'https://***@o1.ingest.sentry.io/123'
+ * maskUrlCredentials('http://user:pw@collector:4318'); // 'http://***@collector:4318'
+ */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, `$1${MASK}@`).replace(SECRET_QUERY_PARAMETER, `$1${MASK}`);
+}
+
+/**
+ * Masks a secret whose shape is unknown (a token, a malformed DSN): nothing of it is kept
+ * but its length, which is enough to spot an empty or truncated value.
+ *
+ * @example
+ * describeMaskedSecret('sntrys_abc'); // '*** (10 characters)'
+ */
+export function describeMaskedSecret(value: string): string {
+  return `${MASK} (${value.length} character${value.length === 1 ? '' : 's'})`;
+}
+
+/**
+ * Masks a DSN for display. A DSN-shaped value keeps its scheme, host and project so a
+ * wrong host or project is still visible; anything without `scheme://…@` could be a bare
+ * key, so it is masked whole.
+ *
+ * @example
+ * maskDsn('https://abc@o1.ingest.sentry.io/123'); // 'https://***@o1.ingest.sentry.io/123'
+ * maskDsn('abc123'); // '*** (6 characters)'
+ */
+export function maskDsn(value: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*@/i.test(value)
+    ? maskUrlCredentials(value)
+    : describeMaskedSecret(value);
+}
+
+/**
+ * Masks the values of a header map, keeping the names: which header is set is useful,
+ * its value (an API key, a bearer token) is not printable.
+ *
+ * @example
+ * maskHeaderValues({ authorization: 'Bearer x' }); // { authorization: '***' }
+ */
+export function maskHeaderValues(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, MASK]));
+}
