@@ -10,6 +10,9 @@ export type {
   OtlpProtocol,
   TracewireConfig,
 } from './config/types.ts';
+export { formatConfigIssues, formatConfigWarnings } from './config/format-config-issues.ts';
+export { CONFIG_OPTION_NAMES, loadConfig } from './config/load-config.ts';
+export { CONFIG_VARIABLES, type ConfigVariableDescriptor } from './config/variables.ts';
 export {
   type ConfigIssueCode,
   type ConfigIssueParams,

@@ -1,21 +1,42 @@
 /**
  * Where a resolved configuration value came from, in precedence order:
  * code options, then environment variables, then platform detection, then defaults.
+ *
+ * @example
+ * const source: ConfigSource = config.sources['sentry.dsn']; // 'env:SENTRY_DSN'
  */
 export type ConfigSource = 'code' | `env:${string}` | `detected:${string}` | 'default';
 
-/** `LOG_LEVEL` values: pino's levels plus `silent`. */
+/**
+ * `LOG_LEVEL` values: pino's levels plus `silent`.
+ *
+ * @example
+ * const level: LogLevel = 'debug';
+ */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
-/** How metrics leave the process. */
+/**
+ * How metrics leave the process.
+ *
+ * @example
+ * if (config.metrics.mode === 'prometheus') console.log(`scrape :${config.metrics.prometheusPort}/metrics`);
+ */
 export type MetricsMode = 'otlp' | 'prometheus' | 'none';
 
-/** `OTEL_EXPORTER_OTLP_PROTOCOL` values tracewire supports. */
+/**
+ * `OTEL_EXPORTER_OTLP_PROTOCOL` values tracewire supports.
+ *
+ * @example
+ * const protocol: OtlpProtocol = 'http/json';
+ */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 /**
  * Options given in code to `loadConfig()` / `initObservability()`. Each overrides the
  * matching environment variable.
+ *
+ * @example
+ * const options: ConfigOptions = { serviceName: 'checkout-api', sampleRate: 0.1 };
  */
 export interface ConfigOptions {
   /** Overrides `OTEL_SERVICE_NAME`. */
@@ -56,7 +77,13 @@ export interface ConfigOptions {
   sdkDisabled?: boolean;
 }
 
-/** The fully resolved configuration. Secret fields are masked by `toJSON()`. */
+/**
+ * The fully resolved configuration. Secret fields are masked by `toJSON()`.
+ *
+ * @example
+ * const result = loadConfig();
+ * if (result.ok) logger.info({ config: result.config }, 'config loaded'); // masked through toJSON()
+ */
 export interface TracewireConfig {
   serviceName: string;
   environment: string;
@@ -103,7 +130,12 @@ export interface TracewireConfig {
   toJSON(): Record<string, unknown>;
 }
 
-/** One configuration problem, with enough to fix it without reading the docs. */
+/**
+ * One configuration problem, with enough to fix it without reading the docs.
+ *
+ * @example
+ * for (const issue of result.issues) console.error(`${issue.variable}: ${issue.hint}`);
+ */
 export interface ConfigIssue {
   /** Catalogue code, `TW_CONFIG_*`. */
   code: string;
@@ -117,17 +149,35 @@ export interface ConfigIssue {
   hint: string;
 }
 
-/** A non-fatal finding: a likely typo, a risky production setting. */
+/**
+ * A non-fatal finding: a likely typo, a risky production setting.
+ *
+ * @example
+ * for (const warning of result.warnings) console.warn(warning.message);
+ */
 export interface ConfigWarning {
   code: string;
   variable: string;
   message: string;
 }
 
+/**
+ * What `loadConfig()` returns: the config, or every issue; warnings either way.
+ *
+ * @example
+ * const result: LoadConfigResult = loadConfig();
+ * if (!result.ok) console.error(formatConfigIssues(result.issues));
+ */
 export type LoadConfigResult =
   | { ok: true; config: TracewireConfig; warnings: ConfigWarning[] }
   | { ok: false; issues: ConfigIssue[]; warnings: ConfigWarning[] };
 
+/**
+ * What `loadConfig()` reads. Every field is optional.
+ *
+ * @example
+ * loadConfig({ env: { LOG_LEVEL: 'debug' }, options: { serviceName: 'api' }, cwd: '/srv/api' });
+ */
 export interface LoadConfigInput {
   env?: Record<string, string | undefined>;
   options?: ConfigOptions;

@@ -1,0 +1,434 @@
+import { createConfigIssue, createConfigWarning } from './config-problems.ts';
+import { ConfigResolution, type Lookup } from './config-resolution.ts';
+import {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_IGNORED_PATHS,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_PROMETHEUS_PORT,
+  DEFAULT_SAMPLE_RATE,
+  DEFAULT_SENTRY_INTERNAL_URL,
+  DEFAULT_SERVICE_NAME,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './defaults.ts';
+import { closestMatch } from './edit-distance.ts';
+import { detectEnvironment, ENVIRONMENT_DETECTION_VARIABLES } from './environment-detection.ts';
+import { findMisspeltVariables } from './find-misspelt-variables.ts';
+import { maskUrlCredentials } from './mask-secrets.ts';
+import { OTLP_BASE_ENDPOINT_VARIABLE } from './otlp-endpoints.ts';
+import type { DetectionOutcome } from './platform-detection.ts';
+import { readAppPackage } from './read-app-package.ts';
+import { type EnvSource, readEnvValue } from './read-env.ts';
+import { detectRelease, RELEASE_DETECTION_VARIABLES } from './release-detection.ts';
+import { resolveOtlpSettings } from './resolve-otlp-settings.ts';
+import { createResolvedConfig } from './resolved-config.ts';
+import type { ConfigOptions, LoadConfigInput, LoadConfigResult, TracewireConfig } from './types.ts';
+import {
+  booleanKind,
+  dsnKind,
+  environmentKind,
+  httpUrlKind,
+  logLevelKind,
+  metricsModeKind,
+  pathListKind,
+  portKind,
+  releaseKind,
+  resourceAttributesKind,
+  sampleRateKind,
+  serviceNameKind,
+  timeoutKind,
+  tokenKind,
+} from './value-kinds.ts';
+import { CONFIG_VARIABLES } from './variables.ts';
+
+/**
+ * Every key `ConfigOptions` accepts. Callers that take more options than configuration
+ * (a logger, a tracer provider) pass only these to `loadConfig()`.
+ *
+ * @example
+ * import { CONFIG_OPTION_NAMES } from '@tracewire/core';
+ * const configOptions = Object.fromEntries(Object.entries(all).filter(([key]) => CONFIG_OPTION_NAMES.includes(key)));
+ */
+export const CONFIG_OPTION_NAMES = Object.freeze([
+  'serviceName',
+  'dsn',
+  'environment',
+  'release',
+  'sampleRate',
+  'logLevel',
+  'otlpEndpoint',
+  'otlpHeaders',
+  'otlpProtocol',
+  'resourceAttributes',
+  'ignoredPaths',
+  'metrics',
+  'prometheusPort',
+  'sentryTraces',
+  'strict',
+  'shutdownTimeoutMs',
+  'grafanaUrl',
+  'sdkDisabled',
+] as const satisfies readonly (keyof ConfigOptions)[]) as readonly (keyof ConfigOptions)[];
+
+// Option names people bring from the Sentry and OpenTelemetry SDKs.
+const OPTION_SHORTHANDS: Readonly<Record<string, keyof ConfigOptions>> = Object.freeze({
+  tracesSampleRate: 'sampleRate',
+  env: 'environment',
+  version: 'release',
+  serviceVersion: 'release',
+  endpoint: 'otlpEndpoint',
+  headers: 'otlpHeaders',
+  level: 'logLevel',
+});
+
+const KNOWN_VARIABLE_NAMES: readonly string[] = Object.freeze([
+  ...new Set([
+    ...CONFIG_VARIABLES.map((variable) => variable.name),
+    ...RELEASE_DETECTION_VARIABLES.map((variable) => variable.variable),
+    ...ENVIRONMENT_DETECTION_VARIABLES.map((variable) => variable.variable),
+  ]),
+]);
+
+/**
+ * Reads tracewire's configuration from code options, environment variables, platform
+ * detection and defaults, in that order of precedence. It never throws: it returns the
+ * resolved config, or every problem at once, each naming the variable, the expected form
+ * and the fix, with secrets masked.
+ *
+ * @example
+ * import { formatConfigIssues, loadConfig } from '@tracewire/core';
+ * const result = loadConfig({ options: { serviceName: 'checkout-api' } });
+ * if (!result.ok) {
+ *   console.error(formatConfigIssues(result.issues));
+ *   process.exit(1);
+ * }
+ * console.log(result.config.sources.sampleRate); // 'env:SENTRY_TRACE_SAMPLE_RATE'
+ */
+export function loadConfig(input: LoadConfigInput = {}): LoadConfigResult {
+  try {
+    return resolveConfig(input ?? {});
+  } catch (error) {
+    // A bug or an exotic input (an env object whose getters throw) must still not crash startup.
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+    return {
+      ok: false,
+      issues: [
+        createConfigIssue('TW_CONFIG_LOAD_FAILED', {
+          variable: '(configuration)',
+          received: JSON.stringify(maskUrlCredentials(detail).slice(0, 200)),
+          expected: 'an environment map of strings and a plain options object',
+          hint: 'If the input looks right, this is a tracewire bug: please report it with this message.',
+        }),
+      ],
+      warnings: [],
+    };
+  }
+}
+
+function resolveConfig(input: LoadConfigInput): LoadConfigResult {
+  const env: EnvSource = input.env ?? process.env;
+  const cwd = input.cwd ?? process.cwd();
+  const options = readOptions(input.options);
+  if (!options.ok) return { ok: false, issues: [options.issue], warnings: [] };
+
+  const resolution = new ConfigResolution(env, options.value);
+  warnAboutUnknownOptions(resolution);
+  const appPackage = readAppPackage(cwd);
+
+  // Resource attributes come first: detection reads service.name, service.version and
+  // deployment.environment.name from them.
+  const { merged: resourceAttributes, fromEnv: envResourceAttributes } =
+    resolveResourceAttributes(resolution);
+
+  const serviceName = resolution.resolve<string>({
+    field: 'serviceName',
+    kind: serviceNameKind,
+    option: 'serviceName',
+    variables: ['OTEL_SERVICE_NAME'],
+    detect: (): Lookup<string> => {
+      const fromAttributes = envResourceAttributes['service.name']?.trim();
+      if (fromAttributes)
+        return { found: true, value: fromAttributes, source: 'env:OTEL_RESOURCE_ATTRIBUTES' };
+      if (appPackage.name) return { found: true, value: appPackage.name, source: 'detected:package.json' };
+      return { found: false };
+    },
+    fallback: DEFAULT_SERVICE_NAME,
+  });
+
+  const environment = resolution.resolve({
+    field: 'environment',
+    kind: environmentKind,
+    option: 'environment',
+    variables: ['SENTRY_ENVIRONMENT'],
+    detect: () => adoptDetection(resolution, detectEnvironment(env, envResourceAttributes)),
+    fallback: DEFAULT_ENVIRONMENT,
+  });
+
+  const releaseSetting = {
+    field: 'release',
+    kind: releaseKind,
+    option: 'release',
+    variables: ['SENTRY_RELEASE', 'SENTRY_VERSION'],
+    detect: () => adoptDetection(resolution, detectRelease(env, envResourceAttributes, appPackage)),
+  } as const;
+  const release = resolution.resolve<string | undefined>({ ...releaseSetting, fallback: undefined });
+  if (release === undefined && !resolution.wasRejected('release')) {
+    resolution.warnings.push(createConfigWarning('TW_CONFIG_RELEASE_UNDETECTED', 'SENTRY_RELEASE', {}));
+  }
+
+  const dsn = resolveDsn(resolution);
+  const sampleRate = resolution.resolve({
+    field: 'sampleRate',
+    kind: sampleRateKind,
+    option: 'sampleRate',
+    variables: ['SENTRY_TRACE_SAMPLE_RATE'],
+    fallback: DEFAULT_SAMPLE_RATE,
+  });
+  const sentryTraces = resolveSentryTraces(resolution, dsn);
+  const authToken = resolution.resolve<string | undefined>({
+    field: 'sentry.authToken',
+    kind: tokenKind,
+    variables: ['SENTRY_AUTH_TOKEN'],
+    secret: 'opaque',
+    fallback: undefined,
+  });
+  const internalUrl = resolution.resolve({
+    field: 'sentry.internalUrl',
+    kind: httpUrlKind,
+    variables: ['SENTRY_INTERNAL_URL'],
+    hint: `Use the Sentry base URL, for example ${DEFAULT_SENTRY_INTERNAL_URL}.`,
+    fallback: DEFAULT_SENTRY_INTERNAL_URL,
+  });
+
+  const otlp = resolveOtlpSettings(resolution);
+  const sdkDisabled = resolveSdkDisabled(resolution);
+  const metrics = resolveMetrics(resolution, otlp.metricsEndpoint);
+
+  const values = {
+    serviceName,
+    environment,
+    release,
+    sentry: { dsn, traces: sentryTraces, authToken, internalUrl },
+    sampleRate,
+    otlp,
+    sdkDisabled,
+    resourceAttributes,
+    logLevel: resolution.resolve({
+      field: 'logLevel',
+      kind: logLevelKind,
+      option: 'logLevel',
+      variables: ['LOG_LEVEL'],
+      fallback: DEFAULT_LOG_LEVEL,
+    }),
+    ignoredPaths: resolution.resolve({
+      field: 'ignoredPaths',
+      kind: pathListKind,
+      option: 'ignoredPaths',
+      variables: ['TRACEWIRE_IGNORED_PATHS'],
+      fallback: [...DEFAULT_IGNORED_PATHS],
+    }),
+    metrics,
+    strict: resolution.resolve({
+      field: 'strict',
+      kind: booleanKind,
+      option: 'strict',
+      variables: ['TRACEWIRE_STRICT'],
+      fallback: false,
+    }),
+    shutdownTimeoutMs: resolution.resolve({
+      field: 'shutdownTimeoutMs',
+      kind: timeoutKind,
+      option: 'shutdownTimeoutMs',
+      variables: ['TRACEWIRE_SHUTDOWN_TIMEOUT_MS'],
+      fallback: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    }),
+    grafanaUrl: resolution.resolve<string | undefined>({
+      field: 'grafanaUrl',
+      kind: httpUrlKind,
+      option: 'grafanaUrl',
+      variables: ['TRACEWIRE_GRAFANA_URL'],
+      hint: 'Use the address Grafana is opened at, for example https://grafana.example.com.',
+      fallback: undefined,
+    }),
+  } satisfies Omit<TracewireConfig, 'sources' | 'toJSON'>;
+
+  warnAboutFullSamplingInProduction(resolution, values.environment, values.sampleRate);
+  resolution.warnings.push(...findMisspeltVariables(Object.keys(env), KNOWN_VARIABLE_NAMES));
+
+  if (resolution.issues.length > 0) {
+    return { ok: false, issues: resolution.issues, warnings: resolution.warnings };
+  }
+  return {
+    ok: true,
+    config: createResolvedConfig(values, resolution.sources),
+    warnings: resolution.warnings,
+  };
+}
+
+type OptionsRead =
+  | { ok: true; value: Readonly<Record<string, unknown>> }
+  | { ok: false; issue: ReturnType<typeof createConfigIssue> };
+
+function readOptions(options: unknown): OptionsRead {
+  if (options === undefined || options === null) return { ok: true, value: {} };
+  if (typeof options === 'object' && !Array.isArray(options)) {
+    return { ok: true, value: options as Readonly<Record<string, unknown>> };
+  }
+  return {
+    ok: false,
+    issue: createConfigIssue('TW_CONFIG_LOAD_FAILED', {
+      variable: 'options',
+      received: Array.isArray(options) ? 'an array' : `a ${typeof options}`,
+      expected: 'an object of tracewire options',
+      hint: 'Pass options as an object, for example { serviceName: "checkout-api" }.',
+    }),
+  };
+}
+
+function warnAboutUnknownOptions(resolution: ConfigResolution): void {
+  for (const option of Object.keys(resolution.options)) {
+    if ((CONFIG_OPTION_NAMES as readonly string[]).includes(option)) continue;
+    const suggestion = OPTION_SHORTHANDS[option] ?? closestMatch(option, CONFIG_OPTION_NAMES, 3);
+    resolution.warnings.push(
+      createConfigWarning('TW_CONFIG_UNKNOWN_OPTION', `options.${option}`, { option, suggestion }),
+    );
+  }
+}
+
+/** Keeps detection warnings and turns a detection into a lookup. */
+function adoptDetection(resolution: ConfigResolution, outcome: DetectionOutcome): Lookup<string> {
+  resolution.warnings.push(...outcome.warnings);
+  return outcome.detected ? { found: true, ...outcome.detected } : { found: false };
+}
+
+/**
+ * Code attributes are merged over `OTEL_RESOURCE_ATTRIBUTES`, key by key. The variable's
+ * own attributes are returned too: detection reads them, and labels what it finds with
+ * the variable's name, which would be wrong for attributes given in code.
+ */
+function resolveResourceAttributes(resolution: ConfigResolution): {
+  merged: Record<string, string>;
+  fromEnv: Record<string, string>;
+} {
+  const setting = { field: 'resourceAttributes', kind: resourceAttributesKind } as const;
+  const raw = readEnvValue(resolution.env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const envLookup =
+    raw === undefined ? undefined : resolution.fromEnv(setting, 'OTEL_RESOURCE_ATTRIBUTES', raw);
+  const codeLookup =
+    resolution.options.resourceAttributes === undefined
+      ? undefined
+      : resolution.fromOption(setting, 'resourceAttributes');
+  const fromEnv = envLookup?.found ? envLookup.value : {};
+  const merged = { ...fromEnv, ...(codeLookup?.found ? codeLookup.value : {}) };
+  const source = codeLookup?.found ? 'code' : envLookup?.found ? envLookup.source : 'default';
+  resolution.record('resourceAttributes', merged, source);
+  return { merged, fromEnv };
+}
+
+/** An empty DSN in code is an explicit "no Sentry", and wins over `SENTRY_DSN`. */
+function resolveDsn(resolution: ConfigResolution): string | undefined {
+  const dsn = resolution.resolve<string | undefined>({
+    field: 'sentry.dsn',
+    kind: dsnKind,
+    option: 'dsn',
+    variables: ['SENTRY_DSN'],
+    secret: 'dsn',
+    fallback: undefined,
+  });
+  return dsn === '' ? undefined : dsn;
+}
+
+function resolveSentryTraces(resolution: ConfigResolution, dsn: string | undefined): boolean {
+  const setting = {
+    field: 'sentry.traces',
+    kind: booleanKind,
+    option: 'sentryTraces',
+    variables: ['TRACEWIRE_SENTRY_TRACES'],
+  } as const;
+  const given = resolution.lookup(setting);
+  if (!given.found) return resolution.record('sentry.traces', dsn !== undefined, 'default');
+  if (given.value && dsn === undefined && !resolution.wasRejected('sentry.dsn')) {
+    const variable = given.source === 'code' ? 'options.sentryTraces' : 'TRACEWIRE_SENTRY_TRACES';
+    resolution.warnings.push(
+      createConfigWarning('TW_CONFIG_SENTRY_TRACES_WITHOUT_DSN', variable, { variable }),
+    );
+  }
+  return resolution.record('sentry.traces', given.value, given.source);
+}
+
+/**
+ * `OTEL_SDK_DISABLED` follows the OpenTelemetry specification, not tracewire's boolean
+ * spellings: only "true" disables, anything else is false, with a warning.
+ */
+function resolveSdkDisabled(resolution: ConfigResolution): boolean {
+  if (resolution.options.sdkDisabled !== undefined) {
+    const fromCode = resolution.fromOption({ field: 'sdkDisabled', kind: booleanKind }, 'sdkDisabled');
+    return fromCode.found ? resolution.record('sdkDisabled', fromCode.value, 'code') : false;
+  }
+  const variable = 'OTEL_SDK_DISABLED';
+  const raw = readEnvValue(resolution.env, variable);
+  if (raw === undefined) return resolution.record('sdkDisabled', false, 'default');
+  const normalised = raw.toLowerCase();
+  if (normalised !== 'true' && normalised !== 'false') {
+    resolution.warnings.push(
+      createConfigWarning('TW_CONFIG_SDK_DISABLED_IGNORED', variable, {
+        variable,
+        received: JSON.stringify(raw),
+      }),
+    );
+  }
+  return resolution.record('sdkDisabled', normalised === 'true', `env:${variable}`);
+}
+
+function resolveMetrics(
+  resolution: ConfigResolution,
+  metricsEndpoint: string | undefined,
+): TracewireConfig['metrics'] {
+  const modeSetting = {
+    field: 'metrics.mode',
+    kind: metricsModeKind,
+    option: 'metrics',
+    variables: ['TRACEWIRE_METRICS'],
+  } as const;
+  const given = resolution.lookup(modeSetting);
+  const mode = given.found
+    ? resolution.record('metrics.mode', given.value, given.source)
+    : resolution.record('metrics.mode', metricsEndpoint === undefined ? 'prometheus' : 'otlp', 'default');
+  const endpointRejected = resolution.wasRejected('otlp.metricsEndpoint');
+  if (given.found && given.value === 'otlp' && metricsEndpoint === undefined && !endpointRejected) {
+    const variable = given.source === 'code' ? 'options.metrics' : 'TRACEWIRE_METRICS';
+    resolution.markRejected('metrics.mode');
+    resolution.issues.push(
+      createConfigIssue('TW_CONFIG_MISSING_OTLP_ENDPOINT', {
+        variable,
+        received: '"otlp"',
+        expected: `a metrics endpoint in ${OTLP_BASE_ENDPOINT_VARIABLE} or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT when metrics are otlp`,
+        hint: `Set ${OTLP_BASE_ENDPOINT_VARIABLE} (for example http://otel-collector:4318), or use prometheus or none.`,
+      }),
+    );
+  }
+  const prometheusPort = resolution.resolve({
+    field: 'metrics.prometheusPort',
+    kind: portKind,
+    option: 'prometheusPort',
+    variables: ['TRACEWIRE_PROMETHEUS_PORT'],
+    fallback: DEFAULT_PROMETHEUS_PORT,
+  });
+  return { mode, prometheusPort };
+}
+
+function warnAboutFullSamplingInProduction(
+  resolution: ConfigResolution,
+  environment: string,
+  sampleRate: number,
+): void {
+  if (environment !== 'production' || sampleRate !== 1) return;
+  if (resolution.wasRejected('environment') || resolution.wasRejected('sampleRate')) return;
+  const source = resolution.sources.sampleRate;
+  const variable = source === 'code' ? 'options.sampleRate' : 'SENTRY_TRACE_SAMPLE_RATE';
+  resolution.warnings.push(
+    createConfigWarning('TW_CONFIG_PRODUCTION_FULL_SAMPLING', variable, {
+      variable: source === 'default' ? `${variable} (unset, so the default)` : variable,
+      environment,
+    }),
+  );
+}
