@@ -1,2 +1,10 @@
 #!/usr/bin/env node
-export {};
+// The `tracewire` bin. All behaviour lives in runCli(), which tests call directly; this
+// file only binds it to the real process.
+import { runCli } from './cli/run-cli.ts';
+
+process.exitCode = runCli(process.argv.slice(2), process.env, {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+});
