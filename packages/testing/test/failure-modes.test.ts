@@ -101,6 +101,17 @@ describe("'hang'", () => {
     expect(sink.requests[0]).toMatchObject({ receiver: 'sentry', outcome: 'recorded', status: 200 });
   });
 
+  it('keeps holding when the target still hangs after a change', async () => {
+    sink = await startTestSink({ failure: 'hang' });
+    const pending = postSpans(sink);
+    await sink.waitFor({ requests: 1 });
+    await sink.setFailure({ status: 500 }, { target: 'sentry' });
+    await sink.setFailure('hang', { target: 'otlp' });
+    expect(sink.requests[0]?.outcome).toBe('hanging');
+    await sink.setFailure('none', { target: 'otlp' });
+    expect((await pending).status).toBe(200);
+  });
+
   it('lets close() end hung connections', async () => {
     sink = await startTestSink({ failure: 'hang' });
     const pending = postSpans(sink);

@@ -21,6 +21,7 @@ const compress = {
   gzip: promisify(zlib.gzip),
   deflate: promisify(zlib.deflate),
   br: promisify(zlib.brotliCompress),
+  zstd: promisify(zlib.zstdCompress),
 };
 
 function envelopeBody(eventId: string, message: string): Uint8Array {
@@ -157,7 +158,7 @@ describe("Sentry's OTLP traces endpoint", () => {
 });
 
 describe('envelopes over fetch', () => {
-  it.each(['gzip', 'deflate', 'br'] as const)(
+  it.each(['gzip', 'deflate', 'br', 'zstd'] as const)(
     'accepts %s-encoded envelopes and answers like Sentry',
     async (encoding) => {
       sink = await startTestSink();

@@ -322,10 +322,11 @@ class RunningTestSink implements TestSink {
     }
   }
 
-  /** Held (hung) requests of the target are processed now that their failure changed. */
+  /** Held (hung) requests whose receiver no longer hangs are processed now. */
   #releaseHeld(target: FailureTarget): void {
     for (const held of [...this.#held]) {
       if (target !== 'all' && held.route.receiver !== target) continue;
+      if (this.#failures.current(held.route.receiver) === 'hang') continue;
       this.#held.delete(held);
       this.#accept(held.exchange, held.route, held.query, held.res);
     }
