@@ -8,7 +8,6 @@ export type {
   MetricType,
   OtlpFormat,
   OtlpReceiver,
-  OtlpSignal,
   ReceivedExemplar,
   ReceivedLogRecord,
   ReceivedMetricPoint,

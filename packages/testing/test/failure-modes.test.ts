@@ -65,6 +65,14 @@ describe("'refuse'", () => {
     expect(sink.sentry.events).toHaveLength(1);
   });
 
+  it('survives overlapping changes of the port state', async () => {
+    sink = await startTestSink();
+    await Promise.all([sink.setFailure('refuse'), sink.setFailure('none'), sink.setFailure('refuse')]);
+    expect(await fetchErrorCode(postSpans(sink))).toBe('ECONNREFUSED');
+    await Promise.all([sink.setFailure('none'), sink.setFailure('none')]);
+    expect((await postSpans(sink)).status).toBe(200);
+  });
+
   it('resets the connections of one target while the other keeps working', async () => {
     sink = await startTestSink();
     await sink.setFailure('refuse', { target: 'sentry' });

@@ -8,7 +8,14 @@ import type {
   ReceivedSpan,
 } from './otlp-types.ts';
 
-/** Options for the `decodeOtlp*` functions. */
+/**
+ * Options for the `decodeOtlp*` functions.
+ *
+ * @example
+ * ```ts
+ * const logs = decodeOtlpLogs(body, { format: 'json', receiver: 'otlp' });
+ * ```
+ */
 export interface DecodeOtlpOptions {
   /** The body's encoding: `'protobuf'` (`application/x-protobuf`, the default) or `'json'`. */
   format?: OtlpFormat;

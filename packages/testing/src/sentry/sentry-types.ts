@@ -8,13 +8,26 @@ import type {
   SessionAggregates,
 } from '@sentry/core';
 
-/** The Sentry ingest endpoint a request was sent to. */
+/**
+ * The Sentry ingest endpoint a request was sent to.
+ *
+ * @example
+ * ```ts
+ * const otlpAuth = sink.sentry.auth.filter((auth) => auth.endpoint === 'otlp');
+ * ```
+ */
 export type SentryEndpoint = 'envelope' | 'store' | 'otlp';
 
 /**
  * The credentials a Sentry SDK sent with one request, as received. Tests assert on these
  * (for example that the DSN's public key, and never a secret, was sent); the sink itself
  * never prints them.
+ *
+ * @example
+ * ```ts
+ * expect(sink.sentry.auth[0]?.sentryKey).toBe(sink.publicKey);
+ * expect(sink.sentry.auth.every((auth) => !auth.header?.includes('sntrys_'))).toBe(true);
+ * ```
  */
 export interface SentryAuth {
   endpoint: SentryEndpoint;
@@ -27,7 +40,15 @@ export interface SentryAuth {
   sentryClient: string | undefined;
 }
 
-/** One envelope item: its headers (`type`, `length`, ...) and its payload, JSON-decoded where it is JSON. */
+/**
+ * One envelope item: its headers (`type`, `length`, ...) and its payload, JSON-decoded where it is JSON.
+ *
+ * @example
+ * ```ts
+ * const types = sink.sentry.envelopes.flatMap((envelope) => envelope.items.map((item) => item.type));
+ * expect(types).toContain('event');
+ * ```
+ */
 export interface SentryEnvelopeItem {
   type: string;
   headers: Record<string, unknown>;
@@ -35,7 +56,15 @@ export interface SentryEnvelopeItem {
   payload: unknown;
 }
 
-/** One envelope as received (a `store` request is recorded as an envelope with one `event` item). */
+/**
+ * One envelope as received (a `store` request is recorded as an envelope with one `event` item).
+ *
+ * @example
+ * ```ts
+ * const [envelope] = sink.sentry.envelopes;
+ * expect(envelope?.headers.sdk).toMatchObject({ name: 'sentry.javascript.node' });
+ * ```
+ */
 export interface ReceivedSentryEnvelope {
   endpoint: 'envelope' | 'store';
   projectId: string;
@@ -44,7 +73,16 @@ export interface ReceivedSentryEnvelope {
   items: SentryEnvelopeItem[];
 }
 
-/** Everything the fake Sentry ingest received, sorted by kind. */
+/**
+ * Everything the fake Sentry ingest received, sorted by kind.
+ *
+ * @example
+ * ```ts
+ * const event = await sink.waitFor((s) => s.sentry.events[0]);
+ * expect(event.exception?.values?.[0]?.value).toBe('boom');
+ * expect(sink.sentry.clientReports).toEqual([]);
+ * ```
+ */
 export interface SentryRecords {
   /** Every envelope, with headers and all items. */
   envelopes: ReceivedSentryEnvelope[];

@@ -47,7 +47,14 @@ export interface StatusFailure {
  */
 export type FailureMode = 'none' | 'refuse' | 'hang' | StatusFailure;
 
-/** Which receiver a failure applies to: Sentry's endpoints (including its OTLP path), the plain OTLP paths, or both. */
+/**
+ * Which receiver a failure applies to: Sentry's endpoints (including its OTLP path), the plain OTLP paths, or both.
+ *
+ * @example
+ * ```ts
+ * await sink.setFailure('refuse', { target: 'sentry' satisfies FailureTarget });
+ * ```
+ */
 export type FailureTarget = 'sentry' | 'otlp' | 'all';
 
 /** What to do with one request. */

@@ -112,6 +112,7 @@ class RunningTestSink implements TestSink {
   readonly #waiters = new Set<Waiter>();
   readonly #failures = new FailureState();
   #listening = true;
+  #portChange: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -251,7 +252,10 @@ class RunningTestSink implements TestSink {
     if (this.#closed) throw new Error('setFailure on a closed sink');
     this.#failures.set(mode, target);
     this.#releaseHeld(target);
-    await this.#applyListening();
+    // Port changes run one after another, so overlapping calls never listen twice.
+    const applied = this.#portChange.then(() => this.#applyListening());
+    this.#portChange = applied.catch(() => {});
+    await applied;
   }
 
   reset(): void {
@@ -312,10 +316,12 @@ class RunningTestSink implements TestSink {
   async #applyListening(): Promise<void> {
     const shouldListen = !this.#failures.refusesEverything();
     if (shouldListen === this.#listening) return;
-    this.#listening = shouldListen;
     if (shouldListen) {
+      // Rejects (EADDRINUSE) if another process took the port meanwhile; the sink then stays closed.
       await listen(this.#server, this.port);
+      this.#listening = true;
     } else {
+      this.#listening = false;
       const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
       for (const socket of this.#sockets) socket.destroy();
       await closed;

@@ -24,7 +24,14 @@ export interface TestSinkOptions {
   failureTarget?: FailureTarget;
 }
 
-/** The environment variables that point a service at the sink. */
+/**
+ * The environment variables that point a service at the sink.
+ *
+ * @example
+ * ```ts
+ * const child = spawn(process.execPath, ['server.js'], { env: { ...process.env, ...sink.env } });
+ * ```
+ */
 export interface TestSinkEnv {
   /** `http://<publicKey>@127.0.0.1:<port>/<projectId>` */
   SENTRY_DSN: string;
@@ -35,7 +42,14 @@ export interface TestSinkEnv {
   [name: string]: string;
 }
 
-/** Full URLs of every endpoint, for exporters configured with an explicit `url`. */
+/**
+ * Full URLs of every endpoint, for exporters configured with an explicit `url`.
+ *
+ * @example
+ * ```ts
+ * const exporter = new OTLPTraceExporter({ url: sink.endpoints.traces });
+ * ```
+ */
 export interface TestSinkEndpoints {
   traces: string;
   metrics: string;
@@ -46,7 +60,14 @@ export interface TestSinkEndpoints {
   sentryOtlpTraces: string;
 }
 
-/** Which receiver handled a request; `'unknown'` for paths the sink does not serve. */
+/**
+ * Which receiver handled a request; `'unknown'` for paths the sink does not serve.
+ *
+ * @example
+ * ```ts
+ * expect(sink.requests.filter((request) => request.receiver === 'sentry')).toEqual([]);
+ * ```
+ */
 export type RequestReceiver = 'sentry' | 'otlp' | 'unknown';
 
 /**
@@ -58,10 +79,25 @@ export type RequestReceiver = 'sentry' | 'otlp' | 'unknown';
  * - `'abandoned'`: the client went away (or the sink closed) before an answer.
  * - `'rejected'`: not a request the sink understands: unknown path (404), wrong method (405),
  *   unsupported content type or encoding (415), or a body that does not decode (400).
+ *
+ * @example
+ * ```ts
+ * expect(sink.requests.map((request) => request.outcome)).toEqual(['failed', 'recorded']);
+ * ```
  */
 export type RequestOutcome = 'recorded' | 'failed' | 'refused' | 'hanging' | 'abandoned' | 'rejected';
 
-/** One entry of `sink.requests`. */
+/**
+ * One entry of `sink.requests`.
+ *
+ * @example
+ * ```ts
+ * // No Sentry traffic at all when the DSN is empty:
+ * expect(sink.requests.filter((request) => request.receiver === 'sentry')).toEqual([]);
+ * // The exporter compressed its payloads:
+ * expect(sink.requests.every((request) => request.contentEncoding === 'gzip')).toBe(true);
+ * ```
+ */
 export interface ReceivedRequest {
   method: string;
   /** The URL path without the query string (which may carry `sentry_key`). */
@@ -86,13 +122,28 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
-/** A request body as received, decompressed when its `Content-Encoding` could be undone. */
+/**
+ * A request body as received, decompressed when its `Content-Encoding` could be undone.
+ *
+ * @example
+ * ```ts
+ * const total = sink.rawBodies().reduce((bytes, { body }) => bytes + body.length, 0);
+ * ```
+ */
 export interface RawBody {
   request: ReceivedRequest;
   body: Buffer;
 }
 
-/** Where {@link TestSink.grep} found its needle. */
+/**
+ * Where {@link TestSink.grep} found its needle.
+ *
+ * @example
+ * ```ts
+ * const leaks = sink.grep('sntrys_canary');
+ * expect(leaks.map((match) => `${match.request.path} ${match.location}`)).toEqual([]);
+ * ```
+ */
 export interface ByteMatch {
   request: ReceivedRequest;
   /** `'body'` (decompressed), `'url'` (path and query string) or `'header'`. */
@@ -123,7 +174,14 @@ export interface TestSinkCounts {
   requests?: number;
 }
 
-/** Options for `sink.waitFor`. */
+/**
+ * Options for `sink.waitFor`.
+ *
+ * @example
+ * ```ts
+ * await sink.waitFor((s) => s.spans.length >= 3, { timeoutMs: 20_000, description: 'three spans' });
+ * ```
+ */
 export interface WaitForOptions {
   /** Give up after this long. Default 10 000 ms (the OTel batch processor waits 5 s before exporting). */
   timeoutMs?: number;
@@ -131,7 +189,14 @@ export interface WaitForOptions {
   description?: string;
 }
 
-/** What a predicate may return to mean "not yet". */
+/**
+ * What a predicate may return to mean "not yet".
+ *
+ * @example
+ * ```ts
+ * const span = await sink.waitFor((s) => s.spans.length > 0 && s.spans[0]);
+ * ```
+ */
 export type Falsy = false | 0 | '' | null | undefined;
 
 /**
