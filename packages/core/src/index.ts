@@ -24,4 +24,26 @@ export {
   type TracewireErrorSeverity,
 } from './errors/catalogue.ts';
 export { isTracewireError, TracewireError } from './errors/tracewire-error.ts';
+export {
+  createRequestObserver,
+  type IncomingRequestInfo,
+  type ObservedRequest,
+  type RequestObserver,
+  type RequestObserverOptions,
+} from './http/request-observer.ts';
+export { resolveRequestId } from './http/request-id.ts';
+export { getObservability } from './init/global-state.ts';
+export type {
+  DroppedTelemetry,
+  InitObservabilityOptions,
+  ObservabilityHandle,
+  PipelineStatus,
+} from './init/handle.ts';
+export { initObservability } from './init/init-observability.ts';
+export { activeTraceFields, type TraceFields } from './logging/trace-fields.ts';
+export { capturedEventId } from './sentry/capture-once.ts';
+export { grafanaTraceUrl, TEMPO_DATASOURCE_UID } from './sentry/grafana-trace-link.ts';
+export { redactQueryString, SAFE_REQUEST_HEADERS } from './sentry/privacy.ts';
+export { createIgnoredPathMatcher } from './tracing/ignored-paths.ts';
+export { SentryTracePropagator } from './tracing/sentry-trace-propagator.ts';
 export { TRACEWIRE_VERSION } from './version.ts';

@@ -1,2 +1,18 @@
-// `node --import @tracewire/core/register` entry: the one module with side effects.
-export {};
+// `node --import @tracewire/core/register app.mjs` (or `--require` for CommonJS apps):
+// the one module of tracewire with side effects. It installs OpenTelemetry's ESM loader
+// hook, so modules the app imports afterwards (including `node:http`) can be
+// instrumented, then initialises tracewire from the environment before the app's own
+// modules load.
+import { register } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { initObservability } from './init/init-observability.ts';
+
+// Node runs preload modules again on its loader-hooks thread; only the main thread
+// initialises.
+if (isMainThread) {
+  // In the CommonJS build `import.meta.url` is unavailable and CommonJS apps are
+  // patched through `require`, so the ESM hook is installed for ESM loads only.
+  const moduleUrl: string | undefined = typeof __filename === 'string' ? undefined : import.meta.url;
+  if (moduleUrl) register('@opentelemetry/instrumentation/hook.mjs', moduleUrl);
+  initObservability();
+}

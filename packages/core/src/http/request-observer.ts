@@ -1,0 +1,317 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  type Context,
+  context,
+  type Histogram,
+  metrics,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import * as Sentry from '@sentry/node';
+import type { Logger } from 'pino';
+import { getObservability } from '../init/global-state.ts';
+import type { ObservabilityHandle } from '../init/handle.ts';
+import { captureOnce } from '../sentry/capture-once.ts';
+import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
+import { TRACEWIRE_VERSION } from '../version.ts';
+import { resolveRequestId } from './request-id.ts';
+
+/** Options every tracewire framework adapter accepts. */
+export interface RequestObserverOptions {
+  /** The handle from `initObservability()`. Defaults to the global one. */
+  handle?: ObservabilityHandle;
+  /** Send the trace context back in a `traceresponse` header (W3C Trace Context Level 2). Default true. */
+  traceResponseHeader?: boolean;
+  /** Header carrying the request ID in and out. Default `x-request-id`. */
+  requestIdHeader?: string;
+  /** One access log line per request at response end. Default true. */
+  accessLog?: boolean;
+  /** Decides which errors reach Sentry. Default: status >= 500. */
+  shouldCapture?: (error: unknown, status: number) => boolean;
+}
+
+/** What an adapter knows about an incoming request. */
+export interface IncomingRequestInfo {
+  method: string | undefined;
+  /** Path and query as received (`/users/42?tab=1`). */
+  url: string | undefined;
+  headers: IncomingHttpHeaders;
+  /** `http` or `https`. */
+  scheme?: string;
+  setResponseHeader(name: string, value: string): void;
+}
+
+/** One request as tracewire follows it; adapters keep it for the request's lifetime. */
+export interface ObservedRequest {
+  /** Health checks, scrapes: no span, no access log, no metric. */
+  readonly ignored: boolean;
+  readonly requestId: string;
+  /** Request-scoped logger: `request_id` plus `trace_id`/`span_id` on every line. */
+  readonly log: Logger;
+  /** The server span, if tracing is on. */
+  readonly span: Span | undefined;
+  readonly route: string | undefined;
+  /** Names the request by its route template: span `GET /users/:id`, `http.route`, metric label. */
+  setRoute(route: string): void;
+  /** Runs the rest of the request inside its trace context and its own Sentry scope. */
+  run<T>(callback: () => T): T;
+  /**
+   * Reports a failed request: span status ERROR with an exception event, and (when
+   * `shouldCapture` agrees) one Sentry event with route, method, redacted URL, safe
+   * headers, status code and request ID. Returns the Sentry event ID.
+   */
+  captureError(error: unknown, status: number): string | undefined;
+  /** Call once at response end: access log line, and the metric when tracewire owns the span. */
+  finish(status: number): void;
+}
+
+const REQUEST_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
+
+// Histogram boundaries the HTTP semantic conventions advise for request durations (s).
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+function normalizeMethod(method: string | undefined): string {
+  const upper = (method ?? 'GET').toUpperCase();
+  // Arbitrary methods would explode span names and metric cardinality.
+  return REQUEST_METHODS.has(upper) ? upper : '_OTHER';
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const queryStart = raw.indexOf('?');
+  return queryStart === -1 ? raw : raw.slice(0, queryStart);
+}
+
+function safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of SAFE_REQUEST_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') picked[name] = value;
+    else if (Array.isArray(value)) picked[name] = value.join(', ');
+  }
+  return picked;
+}
+
+function traceResponseValue(span: Span): string | undefined {
+  const spanContext = span.spanContext();
+  if (!trace.isSpanContextValid(spanContext)) return undefined;
+  const flags = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00';
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+}
+
+const IGNORED_REQUEST = (log: Logger, requestId: string): ObservedRequest => ({
+  ignored: true,
+  requestId,
+  log,
+  span: undefined,
+  route: undefined,
+  setRoute: () => {},
+  run: (callback) => callback(),
+  captureError: () => undefined,
+  finish: () => {},
+});
+
+/**
+ * The request lifecycle shared by the Express, Fastify and Koa adapters, so the three
+ * produce one shape of span, log line, metric and Sentry event.
+ *
+ * When OpenTelemetry's http instrumentation already started the server span, the
+ * observer names that span and hands the route to the instrumentation (which then
+ * records `http.server.request.duration` with `http.route`, once). When it did not
+ * (the framework's `http` was loaded before tracewire, or the SDK is off), the
+ * observer starts the server span itself and records the metric itself.
+ *
+ * @example
+ * const observer = createRequestObserver();
+ * const observed = observer.start({ method: req.method, url: req.url, headers: req.headers,
+ *   setResponseHeader: (name, value) => res.setHeader(name, value) });
+ * observed.run(() => next());
+ */
+export function createRequestObserver(options: RequestObserverOptions = {}) {
+  const handle = options.handle ?? getObservability();
+  if (!handle) {
+    throw new Error(
+      'tracewire is not initialised: call initObservability() (or start node with --import @tracewire/core/register) before creating the middleware',
+    );
+  }
+  const requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
+  const sendTraceResponse = options.traceResponseHeader !== false;
+  const accessLog = options.accessLog !== false;
+  const shouldCapture = options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500);
+  const tracer = trace.getTracer('@tracewire/core', TRACEWIRE_VERSION);
+  let durationHistogram: Histogram | undefined;
+  const recordDuration = (seconds: number, attributes: Record<string, string | number>) => {
+    durationHistogram ??= metrics
+      .getMeter('@tracewire/core', TRACEWIRE_VERSION)
+      .createHistogram('http.server.request.duration', {
+        unit: 's',
+        description: 'Duration of HTTP server requests.',
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      });
+    durationHistogram.record(seconds, attributes);
+  };
+
+  return {
+    handle,
+    start(request: IncomingRequestInfo): ObservedRequest {
+      const requestId = resolveRequestId(request.headers[requestIdHeader]);
+      try {
+        request.setResponseHeader(requestIdHeader, requestId);
+      } catch {
+        // Headers already sent: the ID still goes on every log line.
+      }
+      const path = pathOf(request.url);
+      if (handle.isIgnoredPath(path)) return IGNORED_REQUEST(handle.logger, requestId);
+
+      const startedAt = process.hrtime.bigint();
+      const method = normalizeMethod(request.method);
+      const scheme = request.scheme ?? 'http';
+      const parentContext = context.active();
+      const rpcMetadata = getRPCMetadata(parentContext);
+      const instrumentationSpan = rpcMetadata?.type === RPCType.HTTP ? rpcMetadata.span : undefined;
+
+      let ownSpan: Span | undefined;
+      let requestContext: Context = parentContext;
+      if (!instrumentationSpan) {
+        const extracted = propagation.extract(parentContext, request.headers);
+        ownSpan = tracer.startSpan(
+          method,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': scheme },
+          },
+          extracted,
+        );
+        requestContext = trace.setSpan(extracted, ownSpan);
+      }
+      const span = instrumentationSpan ?? ownSpan;
+      if (span && sendTraceResponse) {
+        const value = traceResponseValue(span);
+        if (value) {
+          try {
+            request.setResponseHeader('traceresponse', value);
+          } catch {
+            // Headers already sent; nothing to add.
+          }
+        }
+      }
+
+      const log = handle.logger.child({ request_id: requestId });
+      let route: string | undefined;
+      let finished = false;
+      let errorType: string | undefined;
+
+      const observed: ObservedRequest = {
+        ignored: false,
+        requestId,
+        log,
+        span,
+        get route() {
+          return route;
+        },
+        setRoute(template: string) {
+          if (!template) return;
+          route = template;
+          span?.updateName(`${method} ${template}`);
+          span?.setAttribute('http.route', template);
+          // The http instrumentation reads the route from here when the response ends,
+          // for both the span attribute and its duration metric.
+          if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = template;
+        },
+        run<T>(callback: () => T): T {
+          const inContext = () => (ownSpan ? context.with(requestContext, callback) : callback());
+          if (!handle.pipelines.sentry) return inContext();
+          // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
+          // `setContext()` in one request never bleeds into another.
+          return Sentry.withIsolationScope(() => inContext());
+        },
+        captureError(error: unknown, status: number) {
+          errorType = String(status);
+          if (span) {
+            if (error instanceof Error) span.recordException(error);
+            else span.recordException({ message: String(error) });
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+          if (!handle.pipelines.sentry || !shouldCapture(error, status)) return undefined;
+          const transaction = route ? `${method} ${route}` : method;
+          const host = typeof request.headers.host === 'string' ? request.headers.host : 'localhost';
+          const capture = () =>
+            Sentry.withScope((scope) => {
+              scope.setTransactionName(transaction);
+              scope.setTag('request_id', requestId);
+              scope.setTag('http.method', method);
+              scope.setTag('http.status_code', String(status));
+              if (route) scope.setTag('http.route', route);
+              scope.setContext('response', { status_code: status });
+              scope.addEventProcessor((event) => {
+                event.request = {
+                  method,
+                  url: redactQueryString(`${scheme}://${host}${request.url ?? '/'}`),
+                  headers: safeHeaders(request.headers),
+                };
+                return event;
+              });
+              return captureOnce(error);
+            });
+          // Capture inside the request's trace context so the event carries its trace ID.
+          return span ? context.with(trace.setSpan(context.active(), span), capture) : capture();
+        },
+        finish(status: number) {
+          if (finished) return;
+          finished = true;
+          const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+          if (ownSpan) {
+            ownSpan.setAttribute('http.response.status_code', status);
+            if (status >= 500) {
+              ownSpan.setStatus({ code: SpanStatusCode.ERROR });
+              ownSpan.setAttribute('error.type', errorType ?? String(status));
+            }
+            ownSpan.end();
+            const attributes: Record<string, string | number> = {
+              'http.request.method': method,
+              'http.response.status_code': status,
+              'url.scheme': scheme,
+            };
+            if (route) attributes['http.route'] = route;
+            if (status >= 500) attributes['error.type'] = errorType ?? String(status);
+            recordDuration(seconds, attributes);
+          }
+          if (accessLog) {
+            const write = () =>
+              log[status >= 500 ? 'error' : 'info'](
+                {
+                  http: { method, route, path, status_code: status },
+                  duration_ms: Math.round(seconds * 1e6) / 1e3,
+                },
+                `${method} ${route ?? path} ${status}`,
+              );
+            if (span) context.with(trace.setSpan(context.active(), span), write);
+            else write();
+          }
+        },
+      };
+      return observed;
+    },
+  };
+}
+
+/** The observer `createRequestObserver()` returns. */
+export type RequestObserver = ReturnType<typeof createRequestObserver>;

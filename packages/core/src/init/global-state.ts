@@ -1,0 +1,39 @@
+import type { ObservabilityHandle } from './handle.ts';
+
+/**
+ * Global state lives under a registry symbol named after the major version, so two
+ * copies of `@tracewire/core` in one process (a bundled adapter, a duplicate in
+ * node_modules) find and reuse one initialisation instead of fighting over
+ * OpenTelemetry's globals.
+ */
+const GLOBAL_KEY = Symbol.for('tracewire.0');
+
+interface GlobalState {
+  handle?: ObservabilityHandle;
+}
+
+function state(): GlobalState {
+  const holder = globalThis as unknown as Record<symbol, GlobalState | undefined>;
+  let current = holder[GLOBAL_KEY];
+  if (!current) {
+    current = {};
+    Object.defineProperty(globalThis, GLOBAL_KEY, { value: current, enumerable: false, configurable: true });
+  }
+  return current;
+}
+
+/**
+ * The handle `initObservability()` returned, wherever in the process it was called.
+ * Adapters use it when they are not given a handle.
+ *
+ * @example
+ * import { getObservability } from '@tracewire/core';
+ * getObservability()?.logger.info('ready');
+ */
+export function getObservability(): ObservabilityHandle | undefined {
+  return state().handle;
+}
+
+export function setObservability(handle: ObservabilityHandle | undefined): void {
+  state().handle = handle;
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestOptions } from 'node:http';
+import { metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { getOtlpTracesEndpoint } from '@sentry/node';
+import type { TracewireConfig } from '../config/types.ts';
+import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
+import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
+import { createResource } from './resource.ts';
+import { TracewireSampler } from './sampler.ts';
+import { SentryTracePropagator } from './sentry-trace-propagator.ts';
+import type { TelemetryRequestMatcher } from './telemetry-endpoints.ts';
+
+export interface OpenTelemetryOptions {
+  config: TracewireConfig;
+  /** Tracing is off (invalid tracing config): no span processors, no sampler decisions exported. */
+  tracingEnabled: boolean;
+  isIgnoredPath: (path: string) => boolean;
+  telemetryRequests: TelemetryRequestMatcher;
+  metricReaders: IMetricReader[];
+  /** Requests to the Prometheus scrape endpoint are never traced. */
+  isScrapeRequest: (localPort: number | undefined) => boolean;
+  instrumentations: Instrumentation[];
+  onDroppedSpans: DroppedSpansListener;
+}
+
+export interface OpenTelemetryPipeline {
+  /** Where spans go: `otlp`, `sentry`. Empty when spans are created for correlation only. */
+  spanDestinations: string[];
+  instrumentationNames: string[];
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Query parameters whose values never reach a span, in addition to OTel's defaults. */
+export const REDACTED_QUERY_PARAMETERS = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'apikey',
+  'key',
+  'password',
+  'secret',
+  'signature',
+  'sig',
+  'code',
+  'auth',
+  'sentry_key',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+];
+
+/**
+ * Starts OpenTelemetry's NodeSDK with everything set explicitly, so no `OTEL_*`
+ * variable is read behind tracewire's validated config: sampler, propagators, span
+ * processors (OTLP and Sentry's OTLP endpoint), metric readers and a deliberately
+ * small set of instrumentations (http, undici, runtime metrics).
+ *
+ * Spans are created even with no exporter configured: their IDs are what correlates
+ * logs and Sentry events.
+ */
+export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetryPipeline {
+  const { config } = options;
+  const spanProcessors: SpanProcessor[] = [];
+  const spanDestinations: string[] = [];
+
+  if (options.tracingEnabled && config.otlp.tracesEndpoint) {
+    const exporter = createOtlpSpanExporter({
+      url: config.otlp.tracesEndpoint,
+      headers: config.otlp.headers,
+      protocol: config.otlp.protocol,
+    });
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter: new CountingSpanExporter(exporter, 'otlp', options.onDroppedSpans),
+      }),
+    );
+    spanDestinations.push('otlp');
+  }
+  if (options.tracingEnabled && config.sentry.dsn && config.sentry.traces) {
+    const sentryEndpoint = getOtlpTracesEndpoint(config.sentry.dsn);
+    if (sentryEndpoint) {
+      // Sentry gets only its own auth header, never the OTLP headers meant for Tempo.
+      const exporter = createOtlpSpanExporter({
+        url: sentryEndpoint.url,
+        headers: sentryEndpoint.headers,
+        protocol: 'http/protobuf',
+      });
+      spanProcessors.push(
+        new BatchSpanProcessor({
+          exporter: new CountingSpanExporter(exporter, 'sentry', options.onDroppedSpans),
+        }),
+      );
+      spanDestinations.push('sentry');
+    }
+  }
+  // NodeSDK installs no tracer provider without a processor; spans are still needed
+  // for their IDs, which correlate logs and Sentry events.
+  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
+
+  const instrumentations: Instrumentation[] = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) =>
+        options.isIgnoredPath(request.url ?? '/') || options.isScrapeRequest(request.socket?.localPort),
+      ignoreOutgoingRequestHook: (request: RequestOptions) =>
+        options.telemetryRequests.matches(
+          request.hostname ?? request.host ?? undefined,
+          request.port ?? undefined,
+          request.path ?? undefined,
+        ),
+      redactedQueryParams: REDACTED_QUERY_PARAMETERS,
+      redactedQueryParamsServer: REDACTED_QUERY_PARAMETERS,
+    }),
+    new UndiciInstrumentation({
+      ignoreRequestHook: (request) => options.telemetryRequests.matchesOrigin(request.origin, request.path),
+    }) as unknown as Instrumentation,
+  ];
+  if (options.metricReaders.length > 0) {
+    instrumentations.push(new RuntimeNodeInstrumentation() as unknown as Instrumentation);
+  }
+  instrumentations.push(...options.instrumentations);
+
+  const propagator: TextMapPropagator = new CompositePropagator({
+    // Later propagators win: a `traceparent` takes precedence over `sentry-trace`.
+    propagators: [new SentryTracePropagator(), new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+  });
+
+  const sdk = new NodeSDK({
+    resource: createResource(config),
+    autoDetectResources: false,
+    sampler: new TracewireSampler(options.tracingEnabled ? config.sampleRate : 0, options.isIgnoredPath),
+    spanProcessors,
+    metricReaders: options.metricReaders,
+    // No OTLP log export from the environment: logs are pino's job.
+    logRecordProcessors: [],
+    textMapPropagator: propagator,
+    instrumentations,
+    spanLimits: { attributeValueLengthLimit: 4096 },
+  });
+  sdk.start();
+
+  return {
+    spanDestinations,
+    instrumentationNames: instrumentations.map((instrumentation) => instrumentation.instrumentationName),
+    async forceFlush() {
+      await Promise.all([
+        ...spanProcessors.map((processor) => processor.forceFlush()),
+        ...options.metricReaders.map((reader) => reader.forceFlush()),
+      ]);
+    },
+    async shutdown() {
+      await sdk.shutdown();
+      // The API keeps global providers and patches after shutdown; releasing them lets a
+      // later init in the same process (tests, hot reload) start clean.
+      for (const instrumentation of instrumentations) instrumentation.disable();
+      trace.disable();
+      metrics.disable();
+      propagation.disable();
+    },
+  };
+}
