@@ -339,7 +339,8 @@ class RunningTestSink implements TestSink {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const parsedUrl = new URL(req.url ?? '/', this.url);
+    // Concatenated rather than resolved against a base, so a path like `//x` stays a path.
+    const parsedUrl = new URL(`${this.url}${req.url ?? '/'}`);
     const route = matchRoute(parsedUrl.pathname);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
