@@ -1,0 +1,142 @@
+// The request lifecycle every adapter shares, driven by a plain node:http server that
+// was created before tracewire initialised: the observer must start the server span
+// itself, name it by route, and record the duration metric once.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestSink, type TestSink } from '@tracewire/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestObserver, initObservability, type ObservabilityHandle } from '../../src/index.ts';
+import { memoryDestination } from '../helpers/memory-destination.ts';
+
+describe('createRequestObserver', () => {
+  let sink: TestSink;
+  let handle: ObservabilityHandle;
+  let server: http.Server;
+  let baseUrl: string;
+  const logs = memoryDestination();
+
+  beforeAll(async () => {
+    sink = await startTestSink();
+    handle = initObservability({
+      env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'observer-test' },
+      // The sink runs in this process: its own receiver paths are not app traffic.
+      ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
+      logDestination: logs,
+      handleSignals: false,
+    });
+    const observer = createRequestObserver({ handle });
+    server = http.createServer((request, response) => {
+      const observed = observer.start({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        setResponseHeader: (name, value) => response.setHeader(name, value),
+      });
+      response.once('finish', () => observed.finish(response.statusCode));
+      observed.run(() => {
+        const match = /^\/users\/([^/?]+)/.exec(request.url ?? '');
+        if (request.url === '/healthz') {
+          response.end('ok');
+          return;
+        }
+        if (!match) {
+          response.statusCode = 404;
+          response.end();
+          return;
+        }
+        observed.setRoute('/users/:id');
+        observed.log.info({ user: match[1] }, 'loading user');
+        if (match[1] === 'boom') {
+          response.statusCode = 500;
+          observed.captureError(new Error('user store down'), 500);
+          response.end();
+          return;
+        }
+        response.end(match[1]);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await handle.shutdown();
+    await sink.close();
+  });
+
+  it('names the server span by route, echoes the request ID and returns traceresponse', async () => {
+    const response = await fetch(`${baseUrl}/users/42?tab=profile`, {
+      headers: { 'x-request-id': 'req-42' },
+    });
+    expect(await response.text()).toBe('42');
+    expect(response.headers.get('x-request-id')).toBe('req-42');
+    const traceResponse = response.headers.get('traceresponse');
+    expect(traceResponse).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const [, traceId, spanId] = traceResponse!.split('-');
+
+    await handle.flush();
+    const span = await sink.waitFor((s) => s.spans.find((candidate) => candidate.spanId === spanId));
+    expect(span.name).toBe('GET /users/:id');
+    expect(span.kind).toBe('server');
+    expect(span.attributes['http.route']).toBe('/users/:id');
+    expect(span.traceId).toBe(traceId);
+
+    const line = logs.lines.find(
+      (candidate) => candidate.msg === 'loading user' && candidate.request_id === 'req-42',
+    );
+    expect(line?.trace_id).toBe(traceId);
+    const access = logs.lines.find(
+      (candidate) => candidate.request_id === 'req-42' && candidate.duration_ms !== undefined,
+    );
+    expect(access).toMatchObject({
+      http: { method: 'GET', route: '/users/:id', status_code: 200 },
+      trace_id: traceId,
+    });
+  });
+
+  it('records http.server.request.duration once per request with the route and never the raw URL', async () => {
+    await fetch(`${baseUrl}/users/7`);
+    await fetch(`${baseUrl}/nowhere/9`);
+    await handle.flush();
+    const points = await sink.waitFor((s) => {
+      const found = s.metrics.filter((point) => point.name === 'http.server.request.duration');
+      return found.length > 0 ? found : undefined;
+    });
+    const latest = points.filter((point) => point.attributes['http.route'] === '/users/:id');
+    expect(latest.length).toBeGreaterThan(0);
+    for (const point of points) {
+      expect(String(point.attributes['http.route'] ?? '')).not.toMatch(/\d/);
+    }
+    const unmatched = sink.spans.find((span) => span.attributes['http.response.status_code'] === 404);
+    expect(unmatched?.name).toBe('GET');
+  });
+
+  it('captures a 5xx once in Sentry with the route as transaction and the span trace ID', async () => {
+    const response = await fetch(`${baseUrl}/users/boom?token=hunter2`, {
+      headers: { authorization: 'Bearer secret-canary', cookie: 'session=secret-canary' },
+    });
+    expect(response.status).toBe(500);
+    const event = await sink.waitFor((s) => s.sentry.events.find((e) => e.transaction === 'GET /users/:id'));
+    const traceId = response.headers.get('traceresponse')!.split('-')[1];
+    expect(event.contexts?.trace?.trace_id).toBe(traceId);
+    expect(event.request?.url).toContain('token=%5BFiltered%5D');
+    expect(event.request?.headers?.authorization).toBeUndefined();
+    expect(event.request?.headers?.cookie).toBeUndefined();
+    expect(event.tags?.request_id).toBe(response.headers.get('x-request-id'));
+    expect(sink.grep('secret-canary')).toEqual([]);
+    expect(sink.grep('hunter2')).toEqual([]);
+  });
+
+  it('leaves ignored paths alone: no span, no access log line', async () => {
+    const before = logs.lines.length;
+    await fetch(`${baseUrl}/healthz`);
+    await handle.flush();
+    // The test's own fetch is traced as a client span; the server side must not be.
+    const healthSpans = sink.spans.filter(
+      (span) => span.kind === 'server' && span.attributes['url.path'] === '/healthz',
+    );
+    expect(healthSpans.map((s) => [s.name, s.scope.name, s.attributes])).toEqual([]);
+    expect(logs.lines.slice(before).filter((line) => line.duration_ms !== undefined)).toEqual([]);
+  });
+});
