@@ -3,8 +3,15 @@
  * headers) to the application's log without flooding it: each distinct problem is
  * reported once per window, with how many times it recurred in between.
  */
+import {
+  formatTracewireMessage,
+  type TracewireErrorCode,
+  type TracewireErrorParams,
+} from '../errors/catalogue.ts';
+
 export interface ProblemReporter {
-  report(code: string, message: string, fields?: Record<string, unknown>): void;
+  /** Logs the catalogue message for `code`, at most once per window for the same problem. */
+  report<C extends TracewireErrorCode>(code: C, params: TracewireErrorParams[C]): void;
 }
 
 export type ProblemSink = (level: 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
@@ -17,8 +24,13 @@ export function createRateLimitedReporter(
 ): ProblemReporter {
   const lastReported = new Map<string, { at: number; suppressed: number }>();
   return {
-    report(code, message, fields = {}) {
-      const cleanMessage = scrub(message);
+    report(code, params) {
+      let cleanMessage: string;
+      try {
+        cleanMessage = scrub(formatTracewireMessage(code, params));
+      } catch {
+        cleanMessage = code;
+      }
       // Only the code and the start of the message form the key: messages often end in
       // request-specific detail that would defeat the limit.
       const key = `${code}:${cleanMessage.slice(0, 80)}`;
@@ -34,7 +46,7 @@ export function createRateLimitedReporter(
       try {
         sink(
           'warn',
-          { code, ...fields, ...(suppressed > 0 ? { repeated: suppressed } : {}) },
+          { code, ...(suppressed > 0 ? { repeated: suppressed } : {}) },
           `${code}: ${cleanMessage}`,
         );
       } catch {

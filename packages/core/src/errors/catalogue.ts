@@ -64,6 +64,7 @@ export interface TracewireErrorParams {
   TW_SHUTDOWN_TIMEOUT: { timeoutMs: number; pending: readonly string[] };
   TW_INCOMING_HEADER_INVALID: { header: string; reason: string };
   TW_LOCAL_VARIABLES_ENABLED: Record<string, never>;
+  TW_METRICS_ENDPOINT_FAILED: { port: number; reason: string };
 }
 
 /**
@@ -245,6 +246,13 @@ export const errorCatalogue: {
     severity: 'warning',
     message: ({ header, reason }) =>
       `Ignored the incoming ${header} header: ${reason}. The request starts a new trace.`,
+  },
+  TW_METRICS_ENDPOINT_FAILED: {
+    title: 'Prometheus endpoint could not start',
+    severity: 'warning',
+    message: ({ port, reason }) =>
+      `The Prometheus scrape endpoint could not listen on port ${port}: ${reason}. Metrics are not served; ` +
+      'set TRACEWIRE_PROMETHEUS_PORT to a free port, or TRACEWIRE_METRICS to otlp or none.',
   },
   TW_LOCAL_VARIABLES_ENABLED: {
     title: 'Local variables capture enabled',

@@ -5,6 +5,7 @@ import { CONFIG_OPTION_NAMES, loadConfig } from '../config/load-config.ts';
 import type { ConfigIssue, ConfigOptions, TracewireConfig } from '../config/types.ts';
 import { createRateLimitedReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { createSecretScrubber } from '../diagnostics/secret-scrubber.ts';
+import { formatTracewireMessage } from '../errors/catalogue.ts';
 import { TracewireError } from '../errors/tracewire-error.ts';
 import { installSignalHandlers } from '../lifecycle/signal-handlers.ts';
 import { createLogger } from '../logging/create-logger.ts';
@@ -79,6 +80,20 @@ function resolveConfig(options: InitObservabilityOptions): ResolvedConfig {
   return { config: fallback.config, issues: loaded.issues, disabled, warnings: loaded.warnings };
 }
 
+/** The Sentry host's API base for a DSN: the DSN's path minus the project ID. */
+function sentryIngestBase(dsn: string | undefined): string | undefined {
+  if (!dsn) return undefined;
+  try {
+    const url = new URL(dsn);
+    url.username = '';
+    url.password = '';
+    url.pathname = url.pathname.replace(/\/[^/]*$/, '/');
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function describeDiagArguments(message: string, args: unknown[]): string {
   const parts = [message];
   for (const arg of args) {
@@ -115,7 +130,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   if (existing) {
     existing.logger.warn(
       { code: 'TW_ALREADY_INITIALIZED' },
-      'TW_ALREADY_INITIALIZED: initObservability() was called again; the first initialisation is kept and its handle returned',
+      `TW_ALREADY_INITIALIZED: ${formatTracewireMessage('TW_ALREADY_INITIALIZED', {})}`,
     );
     return existing;
   }
@@ -150,8 +165,19 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   // scrubbed and rate-limited, unless the user asked for OTel's own console output.
   const userDiagLevel = env.OTEL_LOG_LEVEL;
   if (!userDiagLevel) {
+    const destinations = [
+      config.otlp.tracesEndpoint,
+      config.otlp.metricsEndpoint,
+      sentryIngestBase(config.sentry.dsn),
+    ]
+      .filter((endpoint): endpoint is string => endpoint !== undefined)
+      .join(', ');
     const report = (message: string, ...args: unknown[]) =>
-      reporter.report('TW_EXPORT_FAILED', describeDiagArguments(message, args));
+      reporter.report('TW_EXPORT_FAILED', {
+        signal: 'telemetry',
+        endpoint: destinations || 'the configured endpoint',
+        reason: describeDiagArguments(message, args),
+      });
     const diagLogger: DiagLogger = {
       error: report,
       warn: report,
@@ -184,7 +210,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
         config.otlp.tracesEndpoint,
         config.otlp.metricsEndpoint,
         config.otlp.logsEndpoint,
-        config.sentry.dsn,
+        sentryIngestBase(config.sentry.dsn),
       ]),
       metricReaders: metricsPipeline.readers,
       isScrapeRequest: metricsPipeline.isScrapeRequest,
@@ -212,7 +238,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   if (sentryEnabled && options.includeLocalVariables === true) {
     log.warn(
       { code: 'TW_LOCAL_VARIABLES_ENABLED' },
-      'TW_LOCAL_VARIABLES_ENABLED: Sentry will send the values of local variables with stack frames; they may hold personal data or secrets',
+      `TW_LOCAL_VARIABLES_ENABLED: ${formatTracewireMessage('TW_LOCAL_VARIABLES_ENABLED', {})}`,
     );
   }
 
@@ -249,11 +275,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => {
           timer = setTimeout(() => {
-            reporter.report(
-              'TW_SHUTDOWN_TIMEOUT',
-              `shutdown did not finish within ${timeoutMs} ms; still pending: ${[...pending].join(', ')}. ` +
-                'Telemetry not yet delivered is lost; raise TRACEWIRE_SHUTDOWN_TIMEOUT_MS if backends are slow.',
-            );
+            reporter.report('TW_SHUTDOWN_TIMEOUT', { timeoutMs, pending: [...pending] });
             resolve();
           }, timeoutMs);
         });

@@ -17,6 +17,29 @@ export interface CreateLoggerOptions {
   captureErrorLog?: ErrorLogCapture;
 }
 
+/**
+ * Top-level values that define their own JSON form (tracewire's config masks its
+ * secrets in `toJSON`) are logged in that form. pino's redaction walks and copies
+ * objects before stringifying them, which would otherwise bypass `toJSON`.
+ */
+function applyOwnJsonForms(object: Record<string, unknown>): Record<string, unknown> {
+  let result = object;
+  for (const key in object) {
+    const value = object[key];
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !(value instanceof Error) &&
+      typeof (value as { toJSON?: unknown }).toJSON === 'function' &&
+      !(value instanceof Date)
+    ) {
+      if (result === object) result = { ...object };
+      result[key] = (value as { toJSON(): unknown }).toJSON();
+    }
+  }
+  return result;
+}
+
 function isError(value: unknown): value is Error {
   return (
     value instanceof Error ||
@@ -46,6 +69,7 @@ export function createLogger(config: TracewireConfig, options: CreateLoggerOptio
     formatters: {
       // Level names read better in Grafana and match Loki's `level` label conventions.
       level: (label) => ({ level: label }),
+      log: applyOwnJsonForms,
     },
     mixin: activeTraceFields,
     // pino's default merge writes into the mixin's object; the no-span result is shared

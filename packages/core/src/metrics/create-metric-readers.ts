@@ -61,11 +61,10 @@ export function createMetricsPipeline(
     });
     const prometheusEndpoint = new Promise<{ port: number; url: string } | undefined>((resolve) => {
       server.once('error', (error) => {
-        reporter.report(
-          'TW_METRICS_ENDPOINT_FAILED',
-          `the Prometheus endpoint could not listen on port ${config.metrics.prometheusPort}: ${error.message}. ` +
-            'Set TRACEWIRE_PROMETHEUS_PORT to a free port, or TRACEWIRE_METRICS=otlp|none.',
-        );
+        reporter.report('TW_METRICS_ENDPOINT_FAILED', {
+          port: config.metrics.prometheusPort,
+          reason: error.message,
+        });
         resolve(undefined);
       });
       server.listen(config.metrics.prometheusPort, () => {

@@ -133,7 +133,7 @@ export function initSentry(
     ignoreErrors: options.ignoreErrors ?? [],
     transport: createObservedTransport(baseTransport, (count, reason) => {
       onDroppedEvents(count);
-      reporter.report('TW_SENTRY_DELIVERY_FAILED', `Sentry did not accept ${count} item(s): ${reason}`);
+      reporter.report('TW_SENTRY_DELIVERY_FAILED', { reason: `${count} item(s) not accepted (${reason})` });
     }),
     transportOptions: { bufferSize: options.transportBufferSize ?? 1000 },
     beforeSend(event) {

@@ -1,0 +1,72 @@
+// A canary put in every secret tracewire handles must not leak: not into what the sink
+// receives (bodies, URLs, headers) beyond the one credential each destination needs,
+// and not into the service's stdout or stderr.
+import { startTestSink, type TestSink } from '@tracewire/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ChildApp, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
+
+describe.skipIf(!coreIsBuilt)('secrets', () => {
+  let sink: TestSink | undefined;
+  let app: ChildApp | undefined;
+
+  afterEach(async () => {
+    if (app && app.child.exitCode === null && app.child.signalCode === null) {
+      app.kill('SIGKILL');
+      await app.exited;
+    }
+    app = undefined;
+    await sink?.close();
+  });
+
+  it('never leak DSN keys, auth tokens, OTLP header values, Authorization or Cookie headers', async () => {
+    const canaries = {
+      dsnKey: 'canarydsnkey0a1b2c3d4e5f',
+      authToken: 'sntrys_canary_auth_token_9f8e7d',
+      otlpHeader: 'canary-otlp-header-5c4b3a',
+      authorization: 'canary-bearer-1122aabb',
+      cookie: 'canary-cookie-3344ccdd',
+    };
+    sink = await startTestSink({ publicKey: canaries.dsnKey });
+    app = await startChildApp('http-app.mjs', {
+      env: {
+        ...sink.env,
+        OTEL_SERVICE_NAME: 'fixture-secrets',
+        TRACEWIRE_METRICS: 'otlp',
+        SENTRY_AUTH_TOKEN: canaries.authToken,
+        OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${canaries.otlpHeader}`,
+      },
+      nodeArgs: ['--import', '@tracewire/core/register'],
+    });
+    const response = await fetch(`${app.url}/headers?token=${canaries.authorization}`, {
+      headers: { authorization: `Bearer ${canaries.authorization}`, cookie: `session=${canaries.cookie}` },
+    });
+    expect(response.status).toBe(500);
+    app.kill('SIGTERM');
+    await app.exited;
+    expect(sink.sentry.events.length).toBeGreaterThan(0);
+    expect(sink.spans.length).toBeGreaterThan(0);
+
+    // The DSN key authenticates Sentry requests and goes nowhere else.
+    for (const match of sink.grep(canaries.dsnKey)) {
+      expect(match.request.receiver).toBe('sentry');
+      expect(match.location === 'header' || match.location === 'url').toBe(true);
+    }
+    // The OTLP header goes to the OTLP endpoint only, never to Sentry.
+    const otlpHeaderMatches = sink.grep(canaries.otlpHeader);
+    expect(otlpHeaderMatches.length).toBeGreaterThan(0);
+    for (const match of otlpHeaderMatches) {
+      expect(match.request.receiver).toBe('otlp');
+      expect(match.request.path.startsWith('/api/')).toBe(false);
+      expect(match.location).toBe('header');
+    }
+    expect(sink.grep(canaries.authToken)).toEqual([]);
+    expect(sink.grep(canaries.authorization)).toEqual([]);
+    expect(sink.grep(canaries.cookie)).toEqual([]);
+
+    const output = app.stdout() + app.stderr();
+    for (const canary of Object.values(canaries)) expect(output).not.toContain(canary);
+    // The lines that tried to log secrets are there, with the secrets masked.
+    expect(output).toContain('incoming headers');
+    expect(output).toContain('config dump');
+  });
+});
