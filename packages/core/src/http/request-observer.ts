@@ -213,6 +213,9 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
 
       const log = handle.logger.child({ request_id: requestId });
       let route: string | undefined;
+      // The request's own Sentry isolation scope, once `run()` created it: events the app
+      // sends itself (an error log line, `Sentry.captureException`) are named from it.
+      let isolationScope: Sentry.Scope | undefined;
       let finished = false;
       let errorType: string | undefined;
 
@@ -232,13 +235,20 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
           // The http instrumentation reads the route from here when the response ends,
           // for both the span attribute and its duration metric.
           if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = template;
+          isolationScope?.setTransactionName(`${method} ${template}`);
         },
         run<T>(callback: () => T): T {
           const inContext = () => (ownSpan ? context.with(requestContext, callback) : callback());
           if (!handle.pipelines.sentry) return inContext();
           // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
           // `setContext()` in one request never bleeds into another.
-          return Sentry.withIsolationScope(() => inContext());
+          return Sentry.withIsolationScope((scope) => {
+            isolationScope = scope;
+            // Named by method until the route is known, never by the raw URL.
+            scope.setTransactionName(route ? `${method} ${route}` : method);
+            scope.setTag('request_id', requestId);
+            return inContext();
+          });
         },
         captureError(error: unknown, status: number) {
           errorType = String(status);
