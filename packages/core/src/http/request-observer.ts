@@ -11,7 +11,7 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import type { Logger } from 'pino';
 import { getObservability } from '../init/global-state.ts';
@@ -197,7 +197,13 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
           },
           extracted,
         );
-        requestContext = trace.setSpan(extracted, ownSpan);
+        // Marked the way the http instrumentation marks its server span, so framework
+        // instrumentations inside the request (@fastify/otel) see that a server span
+        // exists: they start INTERNAL spans under it instead of a second SERVER span.
+        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), {
+          type: RPCType.HTTP,
+          span: ownSpan,
+        });
       }
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {

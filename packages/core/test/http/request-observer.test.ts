@@ -3,6 +3,8 @@
 // itself, name it by route, and record the duration metric once.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { context } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver, initObservability, type ObservabilityHandle } from '../../src/index.ts';
@@ -126,6 +128,19 @@ describe('createRequestObserver', () => {
     expect(event.tags?.request_id).toBe(response.headers.get('x-request-id'));
     expect(sink.grep('secret-canary')).toEqual([]);
     expect(sink.grep('hunter2')).toEqual([]);
+  });
+
+  it('marks its own server span as the HTTP span of the request for instrumentations running inside it', () => {
+    const observed = createRequestObserver({ handle }).start({
+      method: 'GET',
+      url: '/users/1',
+      headers: {},
+      setResponseHeader: () => {},
+    });
+    const metadata = observed.run(() => getRPCMetadata(context.active()));
+    observed.finish(200);
+    expect(metadata?.type).toBe(RPCType.HTTP);
+    expect(metadata?.type === RPCType.HTTP && metadata.span).toBe(observed.span);
   });
 
   it('leaves ignored paths alone: no span, no access log line', async () => {
