@@ -218,6 +218,14 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
       }
 
       const log = handle.logger.child({ request_id: requestId });
+      const host = typeof request.headers.host === 'string' ? request.headers.host : 'localhost';
+      // What every Sentry event of this request says about it: never the raw query
+      // values or credentials, only safe headers.
+      const requestData = () => ({
+        method,
+        url: redactQueryString(`${scheme}://${host}${request.url ?? '/'}`),
+        headers: safeHeaders(request.headers),
+      });
       let route: string | undefined;
       // The request's own Sentry isolation scope, once `run()` created it: events the app
       // sends itself (an error log line, `Sentry.captureException`) are named from it.
@@ -242,6 +250,7 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
           // for both the span attribute and its duration metric.
           if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = template;
           isolationScope?.setTransactionName(`${method} ${template}`);
+          isolationScope?.setTag('http.route', template);
         },
         run<T>(callback: () => T): T {
           const inContext = () => (ownSpan ? context.with(requestContext, callback) : callback());
@@ -253,6 +262,14 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
             // Named by method until the route is known, never by the raw URL.
             scope.setTransactionName(route ? `${method} ${route}` : method);
             scope.setTag('request_id', requestId);
+            scope.setTag('http.method', method);
+            if (route) scope.setTag('http.route', route);
+            // An error log line captured before the adapter's error handler runs is the
+            // request's one event for that error: it describes the request too.
+            scope.addEventProcessor((event) => {
+              event.request ??= requestData();
+              return event;
+            });
             return inContext();
           });
         },
@@ -268,7 +285,6 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
           }
           if (!handle.pipelines.sentry || !shouldCapture(error, status)) return undefined;
           const transaction = route ? `${method} ${route}` : method;
-          const host = typeof request.headers.host === 'string' ? request.headers.host : 'localhost';
           const capture = () =>
             Sentry.withScope((scope) => {
               scope.setTransactionName(transaction);
@@ -278,11 +294,7 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
               if (route) scope.setTag('http.route', route);
               scope.setContext('response', { status_code: status });
               scope.addEventProcessor((event) => {
-                event.request = {
-                  method,
-                  url: redactQueryString(`${scheme}://${host}${request.url ?? '/'}`),
-                  headers: safeHeaders(request.headers),
-                };
+                event.request = requestData();
                 return event;
               });
               return captureOnce(error);

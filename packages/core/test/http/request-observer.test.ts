@@ -48,6 +48,16 @@ describe('createRequestObserver', () => {
         }
         observed.setRoute('/users/:id');
         observed.log.info({ user: match[1] }, 'loading user');
+        if (match[1] === 'logged') {
+          // The app logs the error before the adapter reports it: the log line's capture
+          // is the request's one event, and must describe the request.
+          const err = new Error('user cache down');
+          observed.log.error({ err }, 'cache failed');
+          response.statusCode = 500;
+          observed.captureError(err, 500);
+          response.end();
+          return;
+        }
         if (match[1] === 'boom') {
           response.statusCode = 500;
           observed.captureError(new Error('user store down'), 500);
@@ -128,6 +138,25 @@ describe('createRequestObserver', () => {
     expect(event.tags?.request_id).toBe(response.headers.get('x-request-id'));
     expect(sink.grep('secret-canary')).toEqual([]);
     expect(sink.grep('hunter2')).toEqual([]);
+  });
+
+  it('describes the request in an event the app captured first through an error log line', async () => {
+    const response = await fetch(`${baseUrl}/users/logged?token=hunter3`, {
+      headers: { 'x-request-id': 'req-logged', cookie: 'session=secret-canary' },
+    });
+    expect(response.status).toBe(500);
+    await handle.flush();
+    const events = sink.sentry.events.filter((e) => e.tags?.request_id === 'req-logged');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      transaction: 'GET /users/:id',
+      tags: { 'http.method': 'GET', 'http.route': '/users/:id' },
+      request: { method: 'GET' },
+    });
+    expect(events[0]?.request?.url).toContain('token=%5BFiltered%5D');
+    expect(events[0]?.request?.headers?.cookie).toBeUndefined();
+    expect(events[0]?.contexts?.trace?.trace_id).toBe(response.headers.get('traceresponse')!.split('-')[1]);
+    expect(JSON.stringify(events[0])).not.toContain('hunter3');
   });
 
   it('marks its own server span as the HTTP span of the request for instrumentations running inside it', () => {
