@@ -1,1 +1,3 @@
-export const PACKAGE_NAME = '@tracewire/express';
+export { type ErrorHandlerOptions, errorHandler } from './error-handler.ts';
+export type { TracewireRequest } from './express-request.ts';
+export { type ObservabilityOptions, observability } from './observability.ts';

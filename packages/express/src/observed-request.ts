@@ -1,0 +1,15 @@
+import type { ObservedRequest } from '@tracewire/core';
+
+// A registry symbol rather than a module-level WeakMap: the ESM and CommonJS builds (or
+// two installed copies) of this package must find each other's state on a request.
+const OBSERVED_REQUEST = Symbol.for('tracewire.express.observed-request');
+
+/** Remembers the observed request on Express's request object, for `errorHandler()`. */
+export function setObservedRequest(request: object, observed: ObservedRequest): void {
+  Object.defineProperty(request, OBSERVED_REQUEST, { value: observed, configurable: true });
+}
+
+/** The observed request `observability()` attached, if the request passed through it. */
+export function getObservedRequest(request: object): ObservedRequest | undefined {
+  return (request as { [OBSERVED_REQUEST]?: ObservedRequest })[OBSERVED_REQUEST];
+}

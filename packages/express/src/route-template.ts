@@ -1,0 +1,176 @@
+// Express knows a request's route template only in two halves, and only for a moment:
+// `req.route.path` is the template relative to the router that matched it, and
+// `req.baseUrl` is the RAW prefix that router is mounted under (`/orgs/acme`, not
+// `/orgs/:org`), rewritten as the request enters and leaves routers and sub-apps. By
+// the time the response ends, or an error reaches an error handler, `req.baseUrl` has
+// already been restored to an outer router's value.
+//
+// Both Express 4's router and Express 5's `router` package assign `req.params`,
+// `req.baseUrl` and `req.route` as plain properties at exactly the moments that matter:
+// `req.params` and then `req.baseUrl` when a mounted router or sub-app is entered,
+// `req.baseUrl` again when it is left, and `req.route` when a route matches. Accessors
+// on the request see each assignment as it happens, so the template is known before the
+// route's handlers run, without patching Express or importing it.
+
+type Params = Record<string, unknown>;
+
+/** A mount prefix the request is inside: its raw value and the template it stands for. */
+interface MountPrefix {
+  raw: string;
+  template: string;
+  params: Params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function paramText(value: unknown): string | undefined {
+  // Express 5 hands wildcard (`*splat`) values over as an array of segments.
+  if (Array.isArray(value)) return value.map(String).join('/');
+  if (typeof value === 'string' && value !== '') return value;
+  return undefined;
+}
+
+/**
+ * Turns the raw part of the URL a mounted router consumed (`/orgs/acme`) back into a
+ * template (`/orgs/:org`): whole segments equal to a parameter of this mount become
+ * `:name`. Parameters inherited unchanged from an outer mount (`mergeParams`) are not
+ * candidates, so an outer ID that happens to repeat is not substituted twice.
+ */
+function templateOfConsumedPath(consumed: string, params: Params, outerParams: Params): string {
+  const candidates: [string, string][] = [];
+  for (const [name, value] of Object.entries(params)) {
+    const text = paramText(value);
+    if (text === undefined) continue;
+    if (Object.hasOwn(outerParams, name) && paramText(outerParams[name]) === text) continue;
+    candidates.push([name, text]);
+  }
+  if (candidates.length === 0) return consumed;
+  const segments = consumed.split('/');
+  const used = new Set<string>();
+  const out: string[] = [];
+  let index = 0;
+  while (index < segments.length) {
+    const segment = segments[index] ?? '';
+    let width = 0;
+    if (segment !== '') {
+      for (const [name, text] of candidates) {
+        if (used.has(name)) continue;
+        const span = text.split('/').length;
+        if (
+          segments
+            .slice(index, index + span)
+            .map(decodeSegment)
+            .join('/') === text
+        ) {
+          used.add(name);
+          out.push(`:${name}`);
+          width = span;
+          break;
+        }
+      }
+    }
+    if (width === 0) {
+      out.push(segment);
+      width = 1;
+    }
+    index += width;
+  }
+  return out.join('/');
+}
+
+function isPrefixAtBoundary(prefix: string, value: string): boolean {
+  if (!value.startsWith(prefix)) return false;
+  const next = value[prefix.length];
+  // Express 4 also ends a mount path at a dot (`/v1.json` under `/v1`).
+  return prefix === '' || next === undefined || next === '/' || next === '.';
+}
+
+/**
+ * The string form of a route path as given to Express: the template itself, a RegExp's
+ * source form (`/^\/items\/(\d+)$/`), or the alternatives of an array joined with a
+ * comma, as OpenTelemetry's Express instrumentation names them.
+ */
+export function routePathText(path: unknown): string | undefined {
+  if (typeof path === 'string') return path;
+  if (path instanceof RegExp) return String(path);
+  if (Array.isArray(path)) {
+    const parts = path.map(routePathText).filter((part): part is string => part !== undefined);
+    return parts.length > 0 ? parts.join(',') : undefined;
+  }
+  return undefined;
+}
+
+/** Joins a mount template and a route path the way Express matches them. */
+export function joinRouteTemplate(mount: string, path: string): string {
+  if (mount === '') return path === '' ? '/' : path;
+  if (path === '' || path === '/') return mount;
+  return path.startsWith('/') ? `${mount}${path}` : `${mount}/${path}`;
+}
+
+/**
+ * Calls `onRoute` with the full route template (`/v1/users/:id`, mount paths of routers
+ * and sub-apps included) each time Express matches a route for this request, so spans,
+ * logs and errors raised inside the route already know it. The last matched route wins
+ * (`next('route')`, or a handler passing the request on). `req.route` and `req.baseUrl`
+ * stay ordinary read/write properties for Express and the app.
+ */
+export function watchRouteTemplate(request: object, onRoute: (template: string) => void): void {
+  const fields = request as { baseUrl?: unknown; route?: unknown; params?: unknown };
+  const currentParams = (): Params =>
+    typeof fields.params === 'object' && fields.params !== null ? (fields.params as Params) : {};
+
+  // Mount prefixes from the outermost app down to the router the request is in now.
+  const mounts: MountPrefix[] = [{ raw: '', template: '', params: {} }];
+  const enter = (raw: string): MountPrefix => {
+    // Leaving a router restores an outer prefix: return to it.
+    for (let index = mounts.length - 1; index >= 0; index--) {
+      if (mounts[index]?.raw === raw) {
+        mounts.length = index + 1;
+        return mounts[index] as MountPrefix;
+      }
+    }
+    // Entering one: the router sets `req.params` to the mount's parameters first.
+    while (mounts.length > 1 && !isPrefixAtBoundary((mounts.at(-1) as MountPrefix).raw, raw)) mounts.pop();
+    const outer = mounts.at(-1) as MountPrefix;
+    const params = currentParams();
+    const consumed = templateOfConsumedPath(raw.slice(outer.raw.length), params, outer.params);
+    const mount = { raw, template: `${outer.template}${consumed}`, params };
+    mounts.push(mount);
+    return mount;
+  };
+
+  let baseUrl = fields.baseUrl;
+  let route = fields.route;
+  if (typeof baseUrl === 'string' && baseUrl !== '') enter(baseUrl);
+  try {
+    Object.defineProperty(request, 'baseUrl', {
+      configurable: true,
+      enumerable: true,
+      get: () => baseUrl,
+      set: (value: unknown) => {
+        if (typeof value === 'string') enter(value);
+        baseUrl = value;
+      },
+    });
+    Object.defineProperty(request, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => route,
+      set: (value: unknown) => {
+        route = value;
+        const path = routePathText((value as { path?: unknown } | null | undefined)?.path);
+        if (path === undefined) return;
+        const mount = typeof baseUrl === 'string' ? enter(baseUrl).template : '';
+        onRoute(joinRouteTemplate(mount, path));
+      },
+    });
+  } catch {
+    // A request object someone froze: the span keeps its method-only name.
+  }
+}
