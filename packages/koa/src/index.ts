@@ -1,1 +1,2 @@
-export const PACKAGE_NAME = '@tracewire/koa';
+export type { TracewireContext } from './koa-context.ts';
+export { type KoaObservabilityOptions, observability } from './observability.ts';
