@@ -278,10 +278,13 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
           if (span) {
             if (error instanceof Error) span.recordException(error);
             else span.recordException({ message: String(error) });
-            span.setStatus({
-              code: SpanStatusCode.ERROR,
-              message: error instanceof Error ? error.message : String(error),
-            });
+            // Semantic conventions: a 4xx is the client's mistake, not a server span error.
+            if (status >= 500) {
+              span.setStatus({
+                code: SpanStatusCode.ERROR,
+                message: error instanceof Error ? error.message : String(error),
+              });
+            }
           }
           if (!handle.pipelines.sentry || !shouldCapture(error, status)) return undefined;
           const transaction = route ? `${method} ${route}` : method;

@@ -11,6 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
+import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
@@ -122,6 +123,17 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     }),
     new UndiciInstrumentation({
       ignoreRequestHook: (request) => options.telemetryRequests.matchesOrigin(request.origin, request.path),
+      // The undici instrumentation has no query redaction of its own: secret query
+      // values (`?token=`) would reach Tempo and Sentry in `url.full`.
+      startSpanHook: (request) => {
+        if (!request.path.includes('?')) return {};
+        try {
+          const url = new URL(redactQueryString(request.path), request.origin);
+          return { 'url.full': url.toString(), 'url.query': url.search };
+        } catch {
+          return {};
+        }
+      },
     }) as unknown as Instrumentation,
   ];
   if (options.metricReaders.length > 0) {

@@ -136,6 +136,14 @@ describe('createRequestObserver', () => {
     expect(event.request?.headers?.authorization).toBeUndefined();
     expect(event.request?.headers?.cookie).toBeUndefined();
     expect(event.tags?.request_id).toBe(response.headers.get('x-request-id'));
+    // Spans too: the server span and the test's own fetch (an undici client span) carry
+    // the URL, with the token value redacted.
+    await handle.flush();
+    await sink.waitFor((s) =>
+      s.spans.find(
+        (span) => span.kind === 'client' && String(span.attributes['url.full']).includes('/users/boom'),
+      ),
+    );
     expect(sink.grep('secret-canary')).toEqual([]);
     expect(sink.grep('hunter2')).toEqual([]);
   });
