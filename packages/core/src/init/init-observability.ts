@@ -309,9 +309,15 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   }
   // Spans wait up to 5 s in the batch queue; a process that simply runs out of work
   // would exit with them unsent. Flush once when the event loop empties.
-  process.once('beforeExit', () => {
+  const flushBeforeExit = () => {
     if (!shutdownPromise) void flush();
-  });
+  };
+  process.once('beforeExit', flushBeforeExit);
+  const removeSignals = removeSignalHandlers;
+  removeSignalHandlers = () => {
+    removeSignals();
+    process.removeListener('beforeExit', flushBeforeExit);
+  };
 
   for (const warning of warnings)
     log.warn({ code: warning.code, variable: warning.variable }, warning.message);
