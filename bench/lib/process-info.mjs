@@ -1,0 +1,22 @@
+// Resident memory of another process, read the way `ps` does.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** RSS of `pid` in MiB, or null when it cannot be read (process gone, no /proc, no ps). */
+export function readRssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // Not Linux, or the process is gone: fall back to ps below.
+  }
+  try {
+    const kilobytes = Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim(),
+    );
+    return Number.isFinite(kilobytes) && kilobytes > 0 ? kilobytes / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+// Logging micro-benchmark, one logger per process so the plain-pino baseline never runs
+// with tracewire's instrumentation loaded. Usage: node logging.mjs '<json options>' with
+// { mode: 'plain' | 'tracewire', lines }; BENCH_LOG_FILE names the output file. Prints
+// one JSON line: { linesPerSec, lines, seconds, traceFields }.
+import { readFileSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { createBenchLogger } from './variants/common.mjs';
+
+const { mode, lines } = JSON.parse(process.argv[2]);
+// Lines are written in batches with a yield in between, as a server's request handlers
+// would: one synchronous loop would only fill SonicBoom's buffer and time string
+// concatenation, not logging to a file.
+const BATCH = 1_000;
+
+let logger;
+let withinSpan = (fn) => fn();
+let shutdown = async () => {};
+if (mode === 'plain') {
+  logger = createBenchLogger();
+} else if (mode === 'tracewire') {
+  const { initTracewireForBench } = await import('./variants/tracewire-init.mjs');
+  const handle = await initTracewireForBench();
+  logger = handle.logger;
+  shutdown = () => handle.shutdown();
+  const { trace } = await import('@opentelemetry/api');
+  const tracer = trace.getTracer('tracewire-bench');
+  // The span that a request handler's log line would be inside of; it is what makes
+  // tracewire add trace_id/span_id/trace_flags to every line.
+  withinSpan = (fn) =>
+    tracer.startActiveSpan('logging-bench', async (span) => {
+      try {
+        return await fn();
+      } finally {
+        span.end();
+      }
+    });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+
+const flush = () => new Promise((resolve) => logger.flush(() => resolve()));
+
+async function writeLines(count, label) {
+  for (let written = 0; written < count; written += BATCH) {
+    const end = Math.min(count, written + BATCH);
+    for (let i = written; i < end; i++) logger.info({ i, id: label }, 'hello');
+    await yieldToEventLoop();
+  }
+  await flush();
+}
+
+// Untimed warmup so both loggers are measured with optimised code.
+await withinSpan(() => writeLines(Math.max(1_000, Math.floor(lines / 10)), 'warmup'));
+const started = performance.now();
+await withinSpan(() => writeLines(lines, 'measured'));
+const seconds = (performance.now() - started) / 1_000;
+await shutdown();
+
+// A logger that silently dropped the trace fields would look cheaper than it is. The last
+// measured line is checked (shutdown may log after it).
+const writtenLines = readFileSync(process.env.BENCH_LOG_FILE, 'utf8').trimEnd().split('\n');
+const lastMeasured = writtenLines.findLast((line) => line.includes('"id":"measured"'));
+const parsed = lastMeasured ? JSON.parse(lastMeasured) : {};
+process.stdout.write(
+  `${JSON.stringify({
+    linesPerSec: lines / seconds,
+    lines,
+    seconds,
+    traceFields: typeof parsed.trace_id === 'string' && typeof parsed.span_id === 'string',
+  })}\n`,
+);
+process.exit(0);

@@ -1,0 +1,23 @@
+// Fastify with tracewire: initObservability() first, then the framework (imported after
+// init so its modules are instrumented), the adapter plugin, and tracewire's logger as
+// Fastify's logger so that `request.log` lines carry the trace context.
+import { announceListening, exitOnStop, HELLO_ROUTE, helloBody } from './common.mjs';
+import { initTracewireForBench } from './tracewire-init.mjs';
+
+const observabilityHandle = await initTracewireForBench();
+const { default: Fastify, LogController } = await import('fastify');
+const { observability } = await import('@tracewire/fastify');
+
+const app = Fastify({
+  loggerInstance: observabilityHandle.logger,
+  logController: new LogController({ disableRequestLogging: true }),
+});
+await app.register(observability);
+app.get(HELLO_ROUTE, async (request) => {
+  request.log.info({ id: request.params.id }, 'hello');
+  return helloBody(request.params.id);
+});
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+announceListening(app.server.address().port);
+exitOnStop(() => observabilityHandle.shutdown());
