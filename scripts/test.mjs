@@ -1,13 +1,15 @@
-// `pnpm test`: lint, format check and typecheck, build every package, then run vitest.
+// `pnpm test`: lint, format check, build every package, typecheck, then run vitest.
 // The steps before vitest print nothing unless they fail, so the run ends with the
 // vitest summary and shows only what needs attention.
 import { spawnSync } from 'node:child_process';
 
+// The build comes before the typecheck: packages and tests import each other by
+// package name, which resolves to the built declarations.
 const quietSteps = [
   ['lint', ['run', 'lint']],
   ['format check', ['run', 'format:check']],
-  ['typecheck', ['run', 'typecheck']],
   ['build', ['run', 'build']],
+  ['typecheck', ['run', 'typecheck']],
 ];
 
 for (const [label, args] of quietSteps) {
