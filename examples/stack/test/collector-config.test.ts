@@ -100,7 +100,7 @@ describe('otel-collector.yaml', () => {
     expect(exporter).toBe('prometheus');
     expect(config.exporters.prometheus).toMatchObject({
       endpoint: '0.0.0.0:8889',
-      translation_strategy: 'UnderscoreEscapingWithoutSuffixes',
+      translation_strategy: 'UnderscoreEscapingWithSuffixes',
     });
     const prometheus = readStackYaml<{
       scrape_configs: { job_name: string; honor_labels?: boolean; static_configs: { targets: string[] }[] }[];

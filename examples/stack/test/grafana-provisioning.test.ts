@@ -303,12 +303,14 @@ describe('Service overview dashboard', () => {
   it('selects services by the job label, which equals OTEL_SERVICE_NAME', () => {
     const service = board.templating?.list.find((variable) => variable.name === 'service');
     expect(service?.datasource?.uid).toBe('prometheus');
-    expect(JSON.stringify(service?.query)).toContain('label_values(http_server_request_duration_count, job)');
+    expect(JSON.stringify(service?.query)).toContain(
+      'label_values(http_server_request_duration_seconds_count, job)',
+    );
   });
 
   it('shows request rate, error rate and latency quantiles per route, with exemplars on latency', () => {
     expect(titled('Request rate by route').targets?.[0]?.expr).toContain(
-      'http_server_request_duration_count',
+      'http_server_request_duration_seconds_count',
     );
     expect(titled('Error rate (5xx) by route').targets?.[0]?.expr).toContain(
       'http_response_status_code=~"5.."',
@@ -325,10 +327,10 @@ describe('Service overview dashboard', () => {
 
   it('shows event loop and heap panels and the logs of the selected services', () => {
     expect(titled('Event loop delay').targets?.map((target) => target.expr)).toEqual([
-      'nodejs_eventloop_delay_p99{job=~"$service"}',
-      'nodejs_eventloop_delay_p50{job=~"$service"}',
+      'nodejs_eventloop_delay_p99_seconds{job=~"$service"}',
+      'nodejs_eventloop_delay_p50_seconds{job=~"$service"}',
     ]);
-    expect(titled('V8 heap').targets?.[0]?.expr).toContain('v8js_memory_heap_used');
+    expect(titled('V8 heap').targets?.[0]?.expr).toContain('v8js_memory_heap_used_bytes');
     const logs = panels.find((panel) => panel.type === 'logs');
     expect(logs?.datasource?.uid).toBe('loki');
     expect(logs?.targets?.[0]?.expr).toBe('{service_name=~"$service"}');

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const deadline = Date.now() + 10_000;
   do {
     samples = parseExposition(await service.scrape());
-    if (samples.some((sample) => sample.name === 'nodejs_eventloop_delay_p99')) break;
+    if (samples.some((sample) => sample.name === 'nodejs_eventloop_delay_p99_seconds')) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   } while (Date.now() < deadline);
 });
@@ -53,16 +53,17 @@ afterAll(async () => {
 
 describe('dashboard PromQL against a live tracewire /metrics endpoint', () => {
   it('records the request histogram with route, method and status labels, 500s included', () => {
-    const counts = samples.filter((sample) => sample.name === 'http_server_request_duration_count');
+    const counts = samples.filter((sample) => sample.name === 'http_server_request_duration_seconds_count');
     expect(counts.map((sample) => sample.labels.http_route)).toContain(service.route);
     expect(counts.map((sample) => sample.labels.http_response_status_code).sort()).toEqual(['200', '500']);
-    expect(samples.some((sample) => sample.name === 'http_server_request_duration_bucket')).toBe(true);
-    expect(samples.some((sample) => sample.name === 'http_server_request_duration_sum')).toBe(true);
-    // The OTel JS Prometheus exporter appends no unit suffix: the dashboards must not use
-    // http_server_request_duration_seconds_*, which only OTLP-to-Prometheus translation produces.
-    expect(samples.some((sample) => sample.name.startsWith('http_server_request_duration_seconds'))).toBe(
-      false,
+    expect(samples.some((sample) => sample.name === 'http_server_request_duration_seconds_bucket')).toBe(
+      true,
     );
+    expect(samples.some((sample) => sample.name === 'http_server_request_duration_seconds_sum')).toBe(true);
+    // Unit suffixes as OTLP-to-Prometheus translation writes them: one name either way.
+    expect(
+      samples.some((sample) => /^http_server_request_duration_(bucket|count|sum)$/.test(sample.name)),
+    ).toBe(false);
     const target = samples.find((sample) => sample.name === 'target_info');
     expect(target?.labels).toMatchObject({
       service_name: service.serviceName,
@@ -189,13 +190,13 @@ describe('real Prometheus scraping tracewire', () => {
     return (await response.json()) as { status: string; data?: { result: unknown[] }; error?: string };
   }
 
-  it('scrapes http_server_request_duration_count with the route label', async () => {
+  it('scrapes http_server_request_duration_seconds_count with the route label', async () => {
     const deadline = Date.now() + 25_000;
     let result: { metric: Record<string, string> }[] = [];
     while (Date.now() < deadline) {
       if (prometheus?.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog.join('')}`);
       try {
-        const answer = await query('http_server_request_duration_count{http_route!=""}');
+        const answer = await query('http_server_request_duration_seconds_count{http_route!=""}');
         result = (answer.data?.result ?? []) as typeof result;
         if (result.length > 0) break;
       } catch {

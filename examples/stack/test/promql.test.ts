@@ -5,9 +5,9 @@ import { promqlMetricNames, promqlSelectors, withGrafanaVariables } from './help
 describe('promqlSelectors', () => {
   it('finds metrics and their matcher labels, not functions, grouping labels or values', () => {
     const expr =
-      'histogram_quantile(0.95, sum by (le, job) (rate(http_server_request_duration_bucket{job=~"$service", http_route=~"a{b}"}[$__rate_interval])))';
+      'histogram_quantile(0.95, sum by (le, job) (rate(http_server_request_duration_seconds_bucket{job=~"$service", http_route=~"a{b}"}[$__rate_interval])))';
     expect(promqlSelectors(expr)).toEqual([
-      { metric: 'http_server_request_duration_bucket', labels: ['job', 'http_route'] },
+      { metric: 'http_server_request_duration_seconds_bucket', labels: ['job', 'http_route'] },
     ]);
   });
 

@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OtlpProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import { withUnitSuffixes } from './prometheus-names.ts';
 
 /** Interval of OTLP metric pushes; matches Prometheus' default scrape interval. */
 export const METRIC_EXPORT_INTERVAL_MS = 15_000;
@@ -50,10 +51,22 @@ export function createMetricsPipeline(
   }
   if (mode === 'prometheus') {
     const exporter = new PrometheusExporter({ preventServerStart: true });
+    const serializer = new PrometheusSerializer();
     let listeningPort: number | undefined;
     const server = http.createServer((request, response) => {
       if ((request.url ?? '/').split('?')[0] === '/metrics') {
-        exporter.getMetricsRequestHandler(request, response);
+        exporter.collect().then(
+          ({ resourceMetrics }) => {
+            response.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+            response.end(serializer.serialize(withUnitSuffixes(resourceMetrics)));
+          },
+          (error: unknown) => {
+            response.statusCode = 500;
+            response.end(
+              `# metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`,
+            );
+          },
+        );
       } else {
         response.statusCode = 404;
         response.end('Not found: metrics are served at /metrics\n');
