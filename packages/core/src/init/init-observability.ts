@@ -215,6 +215,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
       metricReaders: metricsPipeline.readers,
       isScrapeRequest: metricsPipeline.isScrapeRequest,
       instrumentations: options.instrumentations ?? [],
+      onInvalidHeader: (header, reason) => reporter.report('TW_INCOMING_HEADER_INVALID', { header, reason }),
       onDroppedSpans: (count, destination) => {
         dropped.spans += count;
         droppedCounter?.add(count, { 'tracewire.signal': 'spans', 'tracewire.destination': destination });

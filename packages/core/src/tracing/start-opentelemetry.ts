@@ -15,6 +15,7 @@ import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
+import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
 import { TracewireSampler } from './sampler.ts';
 import { SentryTracePropagator } from './sentry-trace-propagator.ts';
 import type { TelemetryRequestMatcher } from './telemetry-endpoints.ts';
@@ -30,6 +31,8 @@ export interface OpenTelemetryOptions {
   isScrapeRequest: (localPort: number | undefined) => boolean;
   instrumentations: Instrumentation[];
   onDroppedSpans: DroppedSpansListener;
+  /** A present but unusable incoming trace header. */
+  onInvalidHeader: InvalidHeaderListener;
 }
 
 export interface OpenTelemetryPipeline {
@@ -143,7 +146,21 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
 
   const propagator: TextMapPropagator = new CompositePropagator({
     // Later propagators win: a `traceparent` takes precedence over `sentry-trace`.
-    propagators: [new SentryTracePropagator(), new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    propagators: [
+      new ReportingPropagator(
+        new SentryTracePropagator(),
+        'sentry-trace',
+        'a Sentry trace header (<32 hex>-<16 hex>[-0|1])',
+        options.onInvalidHeader,
+      ),
+      new ReportingPropagator(
+        new W3CTraceContextPropagator(),
+        'traceparent',
+        'a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
+        options.onInvalidHeader,
+      ),
+      new W3CBaggagePropagator(),
+    ],
   });
 
   const sdk = new NodeSDK({

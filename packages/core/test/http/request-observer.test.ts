@@ -180,6 +180,27 @@ describe('createRequestObserver', () => {
     expect(metadata?.type === RPCType.HTTP && metadata.span).toBe(observed.span);
   });
 
+  it('starts a new trace on a garbled traceparent and reports it once, rate-limited', async () => {
+    const send = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        // node:http, not fetch: the test's own fetch is traced and would set traceparent.
+        http
+          .get(`${baseUrl}/users/9`, { headers: { traceparent: '00-not-a-trace-id-zz' } }, (response) => {
+            response.resume();
+            response.on('end', () => resolve(response));
+          })
+          .on('error', reject);
+      });
+    const first = await send();
+    await send();
+    expect(first.statusCode).toBe(200);
+    expect(String(first.headers.traceresponse)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const reports = logs.lines.filter((line) => line.code === 'TW_INCOMING_HEADER_INVALID');
+    expect(reports).toHaveLength(1);
+    expect(String(reports[0]?.msg)).toContain('traceparent');
+    expect(String(reports[0]?.msg)).not.toContain('not-a-trace-id');
+  });
+
   it('leaves ignored paths alone: no span, no access log line', async () => {
     const before = logs.lines.length;
     await fetch(`${baseUrl}/healthz`);

@@ -57,3 +57,27 @@ describe('SentryTracePropagator', () => {
     expect(carrier).toEqual({ 'sentry-trace': `${traceId}-${spanId}-1` });
   });
 });
+
+describe('ReportingPropagator', () => {
+  it('reports a present but unusable header once per extraction and keeps the fresh context', async () => {
+    const { ReportingPropagator } = await import('../../src/tracing/reporting-propagator.ts');
+    const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+    const reports: string[] = [];
+    const reporting = new ReportingPropagator(
+      new W3CTraceContextPropagator(),
+      'traceparent',
+      'a traceparent',
+      (header) => reports.push(header),
+    );
+    const garbled = reporting.extract(ROOT_CONTEXT, { traceparent: 'garbage' }, defaultTextMapGetter);
+    expect(garbled).toBe(ROOT_CONTEXT);
+    reporting.extract(ROOT_CONTEXT, {}, defaultTextMapGetter);
+    const valid = reporting.extract(
+      ROOT_CONTEXT,
+      { traceparent: `00-${traceId}-${spanId}-01` },
+      defaultTextMapGetter,
+    );
+    expect(trace.getSpanContext(valid)?.traceId).toBe(traceId);
+    expect(reports).toEqual(['traceparent']);
+  });
+});
