@@ -1,1 +1,2 @@
-export const PACKAGE_NAME = '@tracewire/fastify';
+export type { FastifyOtelHookName, FastifyOtelOptions } from './fastify-otel-plugin.ts';
+export { type FastifyObservabilityOptions, observability } from './observability-plugin.ts';

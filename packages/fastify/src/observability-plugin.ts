@@ -1,0 +1,203 @@
+import { AsyncResource } from 'node:async_hooks';
+import { createRequestObserver, type ObservedRequest, type RequestObserverOptions } from '@tracewire/core';
+import type {
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
+import { createFastifyOtelPlugin, type FastifyOtelOptions } from './fastify-otel-plugin.ts';
+import { installRequestLogger } from './request-logger.ts';
+import { routeTemplateOf } from './route-template.ts';
+
+/** Options of the `observability` plugin: the request observer's, plus Fastify's own. */
+export interface FastifyObservabilityOptions extends RequestObserverOptions {
+  /**
+   * `@fastify/otel` spans under the server span (its `request` span and, by default, a
+   * `handler` span per request). `false` leaves @fastify/otel out entirely: the server
+   * span, logs, metrics and Sentry events are the same without it.
+   */
+  fastifyOtel?: false | FastifyOtelOptions;
+}
+
+/** What the plugin keeps per request, under a symbol Fastify decorates requests with. */
+interface RequestState {
+  readonly observed: ObservedRequest;
+  /**
+   * Captured inside the request's trace context and Sentry scope (every
+   * AsyncLocalStorage store); `runInAsyncScope` re-enters them where an event callback
+   * lost them.
+   */
+  readonly scope: AsyncResource;
+  /** The error `onError` saw, reported once the final status code is known. */
+  error: unknown;
+  reported: boolean;
+}
+
+const kState = Symbol('tracewire.fastify.request');
+// The status nginx logs for a client that closed the connection before the response.
+const CLIENT_CLOSED_REQUEST = 499;
+
+type StatefulRequest = FastifyRequest & { [kState]: RequestState | null };
+
+function stateOf(request: FastifyRequest): RequestState | null {
+  return (request as StatefulRequest)[kState];
+}
+
+function observabilityPlugin(
+  instance: FastifyInstance,
+  options: FastifyObservabilityOptions,
+  done: (error?: Error) => void,
+): void {
+  const shouldCapture = options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500);
+  // `shouldCapture` is asked once per error, here; the observer is handed the answer.
+  let captureDecision = false;
+  const observer = createRequestObserver({ ...options, shouldCapture: () => captureDecision });
+  const { handle } = observer;
+  if (instance.hasRequestDecorator(kState)) {
+    handle.logger.warn('@tracewire/fastify is registered twice; the second registration is ignored');
+    done();
+    return;
+  }
+  const serverLogger = instance.log;
+  const report = (state: RequestState, status: number) => {
+    if (state.reported || state.error === undefined) return;
+    state.reported = true;
+    captureDecision = shouldCapture(state.error, status);
+    // A 5xx marks the span as failed whatever Sentry is told; a 4xx the app answers on
+    // purpose (validation, not found) leaves the span alone unless `shouldCapture`
+    // wants it reported.
+    try {
+      if (captureDecision || status >= 500) state.observed.captureError(state.error, status);
+    } finally {
+      captureDecision = false;
+    }
+  };
+
+  instance.decorateRequest(kState, null);
+
+  instance.addHook('onRequest', (request, reply, hookDone) => {
+    const observed = observer.start({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      scheme: request.protocol,
+      setResponseHeader: (name, value) => {
+        reply.header(name, value);
+      },
+    });
+    installRequestLogger(request, observed, handle.logger, serverLogger);
+    if (observed.ignored) {
+      hookDone();
+      return;
+    }
+    const route = routeTemplateOf(request);
+    if (route !== undefined) observed.setRoute(route);
+    observed.run(() => {
+      (request as StatefulRequest)[kState] = {
+        observed,
+        scope: new AsyncResource('tracewire.fastify.request'),
+        error: undefined,
+        reported: false,
+      };
+      hookDone();
+    });
+  });
+
+  // Reading a request body waits for socket events, which do not carry the request's
+  // async context; from here on the handler runs in it again (trace ID on every log
+  // line, the request's own Sentry scope).
+  instance.addHook('preValidation', (request, _reply, hookDone) => {
+    const state = stateOf(request);
+    if (state) state.scope.runInAsyncScope(hookDone);
+    else hookDone();
+  });
+
+  // onError runs before the error handler decides the status code, so the error is
+  // kept and reported in onSend, when the app's (or Fastify's) error handler has
+  // answered. Neither the error handler nor the response is touched.
+  instance.addHook('onError', (request, _reply, error, hookDone) => {
+    const state = stateOf(request);
+    if (state && state.error === undefined) state.error = error;
+    hookDone();
+  });
+
+  instance.addHook('onSend', (request, reply, payload, hookDone) => {
+    const state = stateOf(request);
+    if (state && state.error !== undefined) report(state, reply.statusCode);
+    hookDone(null, payload);
+  });
+
+  instance.addHook('onResponse', (request, reply, hookDone: HookHandlerDoneFunction) => {
+    const state = stateOf(request);
+    if (!state) {
+      hookDone();
+      return;
+    }
+    // The response's `finish` event has no request context either; the app's own
+    // onResponse hooks, which run after this one, get it back too.
+    state.scope.runInAsyncScope(() => {
+      report(state, reply.statusCode);
+      state.observed.finish(reply.statusCode);
+      hookDone();
+    });
+  });
+
+  instance.addHook('onRequestAbort', (request, hookDone) => {
+    const state = stateOf(request);
+    if (!state) {
+      hookDone();
+      return;
+    }
+    state.scope.runInAsyncScope(() => {
+      state.observed.finish(CLIENT_CLOSED_REQUEST);
+      hookDone();
+    });
+  });
+
+  if (options.fastifyOtel !== false) {
+    if (instance.hasPlugin('@fastify/otel')) {
+      handle.logger.warn(
+        '@fastify/otel was registered before @tracewire/fastify; tracewire registers it itself (configure it with the `fastifyOtel` option), so its spans may not nest under the server span',
+      );
+    } else {
+      // Registered after tracewire's hooks: its onRequest runs inside the server span's
+      // context, so its spans nest under it, and tracewire's hooks get no hook spans.
+      instance.register(createFastifyOtelPlugin(options.fastifyOtel ?? {}, handle.isIgnoredPath));
+    }
+  }
+  done();
+}
+
+const plugin = observabilityPlugin as FastifyPluginCallback<FastifyObservabilityOptions> &
+  Record<symbol, unknown>;
+// What fastify-plugin would set: hooks apply to the whole app, not an encapsulated
+// child context, and the plugin has a name (`app.hasPlugin('@tracewire/fastify')`).
+plugin[Symbol.for('skip-override')] = true;
+plugin[Symbol.for('fastify.display-name')] = '@tracewire/fastify';
+plugin[Symbol.for('plugin-meta')] = { name: '@tracewire/fastify', fastify: '>=4.28.0 <6' };
+
+/**
+ * The tracewire Fastify plugin: one server span per request named by route
+ * (`GET /users/:id`), `request.log` as tracewire's logger (trace ID and request ID on
+ * every line), one access log line, `http.server.request.duration` per route, 5xx
+ * errors captured once in Sentry, and `@fastify/otel` spans under the server span.
+ *
+ * Register it first, and await it, so it sees every route. It applies to the whole app
+ * (like a plugin wrapped in fastify-plugin), never replaces the app's error handler,
+ * and uses the handle from `initObservability()` (or `options.handle`).
+ *
+ * @example
+ * import { initObservability } from '@tracewire/core';
+ * import { observability } from '@tracewire/fastify';
+ * import Fastify from 'fastify';
+ *
+ * const handle = initObservability();
+ * const app = Fastify({ loggerInstance: handle.logger }); // Fastify 4: { logger: handle.logger }
+ * await app.register(observability);
+ * app.get('/users/:id', async (request) => {
+ *   request.log.info('loading user'); // carries trace_id, span_id and request_id
+ *   return { id: (request.params as { id: string }).id };
+ * });
+ */
+export const observability: FastifyPluginCallback<FastifyObservabilityOptions> = plugin;
