@@ -1,0 +1,132 @@
+// The plugin as a service runs it: `node --import @tracewire/core/register app.mjs`.
+// node:http is instrumented there, so the http instrumentation starts the server span
+// and records the duration metric; the plugin has to name that span, not add another.
+import { startTestSink, type TestSink } from '@tracewire/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChildApp, packagesAreBuilt, startChildApp } from './helpers/child-app.ts';
+import { httpRequest } from './helpers/http-request.ts';
+
+const REGISTER = ['--import', '@tracewire/core/register'];
+
+describe.skipIf(!packagesAreBuilt)(
+  'a Fastify service started with --import @tracewire/core/register (needs `pnpm build`: run the tests with `pnpm test`)',
+  () => {
+    let sink: TestSink;
+    let app: ChildApp | undefined;
+
+    beforeEach(async () => {
+      sink = await startTestSink();
+    });
+
+    afterEach(async () => {
+      if (app && app.child.exitCode === null && app.child.signalCode === null) {
+        app.kill('SIGKILL');
+        await app.exited;
+      }
+      app = undefined;
+      await sink.close();
+    });
+
+    describe.each(['5', '4'])('Fastify %s', (major) => {
+      it('names the instrumentation’s server span, nests @fastify/otel under it and records the metric once', async () => {
+        app = await startChildApp('fastify-app.mjs', {
+          nodeArgs: REGISTER,
+          env: {
+            ...sink.env,
+            FASTIFY_MAJOR: major,
+            OTEL_SERVICE_NAME: `fastify${major}-register`,
+            TRACEWIRE_METRICS: 'otlp',
+            TRACEWIRE_IGNORED_PATHS: '/healthz',
+          },
+        });
+        const requests = 3;
+        const responses = [];
+        for (let index = 0; index < requests; index += 1) {
+          responses.push(await httpRequest(`${app.url}/users/${40 + index}`));
+        }
+        const failed = await httpRequest(`${app.url}/boom/7`, {
+          headers: { 'x-request-id': 'register-boom' },
+        });
+        const health = await httpRequest(`${app.url}/healthz`);
+        expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+        expect(failed.status).toBe(500);
+        expect(failed.json()).toMatchObject({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'boom 7',
+        });
+        expect(health.status).toBe(200);
+        expect(health.headers.traceresponse).toBeUndefined();
+
+        // Shutting down flushes spans and metrics.
+        app.kill('SIGTERM');
+        expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
+
+        const { traceId, spanId } = responses[0]!.trace!;
+        const spans = await sink.waitFor((s) => {
+          const found = s.spans.filter((span) => span.receiver === 'otlp' && span.traceId === traceId);
+          return found.length >= 3 ? found : undefined;
+        });
+        const server = spans.find((span) => span.kind === 'server');
+        expect(server).toMatchObject({ spanId, name: 'GET /users/:id' });
+        expect(server?.scope.name).toBe('@opentelemetry/instrumentation-http');
+        expect(server?.attributes['http.route']).toBe('/users/:id');
+        expect(spans.filter((span) => span.kind === 'server')).toHaveLength(1);
+        const request = spans.find((span) => span.scope.name === '@fastify/otel' && span.name === 'request');
+        expect(request).toMatchObject({ kind: 'internal', parentSpanId: spanId });
+        expect(spans.find((span) => span.name === 'handler - /users/:id')?.parentSpanId).toBe(
+          request?.spanId,
+        );
+
+        const lines = app.lines().filter((line) => line.trace_id === traceId);
+        expect(lines.map((line) => line.msg)).toEqual(
+          expect.arrayContaining([
+            'incoming request',
+            'loading user',
+            'request completed',
+            'GET /users/:id 200',
+          ]),
+        );
+        // Fastify logs "incoming request" before any hook runs: it has the trace ID (the
+        // http instrumentation's span is active) and Fastify's reqId, not yet the request ID.
+        const fastifyLines = lines.filter((line) => line.reqId !== undefined);
+        expect(fastifyLines.map((line) => line.msg)).toEqual([
+          'incoming request',
+          'loading user',
+          'request completed',
+        ]);
+        expect(new Set(fastifyLines.map((line) => line.reqId)).size).toBe(1);
+        for (const line of lines.filter((candidate) => candidate.msg !== 'incoming request')) {
+          expect(line.request_id).toBe(responses[0]!.headers['x-request-id']);
+        }
+
+        const event = await sink.waitFor((s) =>
+          s.sentry.events.find((e) => e.tags?.request_id === 'register-boom'),
+        );
+        expect(event.transaction).toBe('GET /boom/:id');
+        expect(event.contexts?.trace?.trace_id).toBe(failed.trace?.traceId);
+        const failedSpan = sink.spans.find((span) => span.spanId === failed.trace?.spanId);
+        expect(failedSpan).toMatchObject({ name: 'GET /boom/:id', status: { code: 2 } });
+        expect(failedSpan?.events.filter((spanEvent) => spanEvent.name === 'exception')).toHaveLength(1);
+        expect(sink.sentry.events.filter((e) => e.tags?.request_id === 'register-boom')).toHaveLength(1);
+
+        expect(
+          sink.spans.filter((span) => String(span.attributes['url.path'] ?? '').startsWith('/healthz')),
+        ).toEqual([]);
+
+        const points = sink.metrics.filter(
+          (point) =>
+            point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/users/:id',
+        );
+        // The http instrumentation records it; the observer does not record it again.
+        expect(new Set(points.map((point) => point.scope.name))).toEqual(
+          new Set(['@opentelemetry/instrumentation-http']),
+        );
+        const latest = points.reduce((last, point) =>
+          BigInt(point.timeUnixNano) > BigInt(last.timeUnixNano) ? point : last,
+        );
+        expect(latest.count).toBe(requests);
+      });
+    });
+  },
+);
