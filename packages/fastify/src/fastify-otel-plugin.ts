@@ -2,7 +2,13 @@ import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 
-/** A Fastify lifecycle hook @fastify/otel can wrap in a span of its own. */
+/**
+ * A Fastify lifecycle hook @fastify/otel can wrap in a span of its own.
+ *
+ * @example
+ * const hooks: FastifyOtelHookName[] = ['preHandler', 'onSend'];
+ * await app.register(observability, { fastifyOtel: { instrumentHooks: hooks } });
+ */
 export type FastifyOtelHookName =
   | 'onRequest'
   | 'preParsing'
@@ -30,7 +36,7 @@ export interface FastifyOtelOptions {
    * for the routes you are profiling with `config: { otel: { instrumentHooks: true } }`.
    */
   instrumentHooks?: boolean | FastifyOtelHookName[];
-  /** A child span around the route handler (`handler - <function name>`). Default `true`. */
+  /** A child span around the route handler (`handler - <function name or route>`). Default `true`. */
   instrumentHandler?: boolean;
   /**
    * Record thrown errors as exception events on @fastify/otel's own spans too. Default

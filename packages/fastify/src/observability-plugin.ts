@@ -10,7 +10,18 @@ import { createFastifyOtelPlugin, type FastifyOtelOptions } from './fastify-otel
 import { installRequestLogger } from './request-logger.ts';
 import { routeTemplateOf } from './route-template.ts';
 
-/** Options of the `observability` plugin: the request observer's, plus Fastify's own. */
+/**
+ * Options of the `observability` plugin: the ones every tracewire adapter takes, plus
+ * Fastify's own.
+ *
+ * @example
+ * const options: FastifyObservabilityOptions = {
+ *   requestIdHeader: 'x-correlation-id',
+ *   shouldCapture: (_error, status) => status >= 500 || status === 429,
+ *   fastifyOtel: { instrumentHandler: false },
+ * };
+ * await app.register(observability, options);
+ */
 export interface FastifyObservabilityOptions extends RequestObserverOptions {
   /**
    * `@fastify/otel` spans under the server span (its `request` span and, by default, a
