@@ -74,7 +74,12 @@ function observabilityPlugin(
   const report = (state: RequestState, status: number) => {
     if (state.reported || state.error === undefined) return;
     state.reported = true;
-    captureDecision = shouldCapture(state.error, status);
+    try {
+      captureDecision = shouldCapture(state.error, status);
+    } catch {
+      // A throwing `shouldCapture` must not fail the response; fall back to the default.
+      captureDecision = status >= 500;
+    }
     // A 5xx marks the span as failed whatever Sentry is told; a 4xx the app answers on
     // purpose (validation, not found) leaves the span alone unless `shouldCapture`
     // wants it reported.
@@ -115,9 +120,10 @@ function observabilityPlugin(
     });
   });
 
-  // Reading a request body waits for socket events, which do not carry the request's
-  // async context; from here on the handler runs in it again (trace ID on every log
-  // line, the request's own Sentry scope).
+  // Reading a request body waits for socket events; whether they carry the request's
+  // async context depends on the Node.js version and on how the body arrives. From here
+  // on the handler runs in it again, whatever happened (trace ID on every log line, the
+  // request's own Sentry scope).
   instance.addHook('preValidation', (request, _reply, hookDone) => {
     const state = stateOf(request);
     if (state) state.scope.runInAsyncScope(hookDone);
@@ -145,8 +151,9 @@ function observabilityPlugin(
       hookDone();
       return;
     }
-    // The response's `finish` event has no request context either; the app's own
-    // onResponse hooks, which run after this one, get it back too.
+    // onResponse runs from the response's `finish` event, which need not carry the
+    // request's context either; the app's own onResponse hooks and Fastify's
+    // "request completed" line, which come after this hook, get it back too.
     state.scope.runInAsyncScope(() => {
       report(state, reply.statusCode);
       state.observed.finish(reply.statusCode);

@@ -144,6 +144,19 @@ describe.each([5, 4] as const)('Fastify %i', (major) => {
     expect(sink.sentry.events.filter((e) => e.tags?.request_id === `declined-${major}`)).toEqual([]);
   });
 
+  it('falls back to the default when shouldCapture throws, and still answers', async () => {
+    const app = await appWith(major, {
+      shouldCapture: () => {
+        throw new Error('broken predicate');
+      },
+    });
+    const response = await app.inject({ url: '/fail/3', headers: { 'x-request-id': `throwing-${major}` } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toMatchObject({ message: 'failure 3' });
+    await handle.flush();
+    await sink.waitFor((s) => s.sentry.events.find((e) => e.tags?.request_id === `throwing-${major}`));
+  });
+
   it('creates no @fastify/otel spans when fastifyOtel is false, and still names the server span', async () => {
     const app = await appWith(major, { fastifyOtel: false });
     expect(app.hasPlugin('@fastify/otel')).toBe(false);
