@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { TracewireConfig } from '../config/types.ts';
-import { redactionPaths } from './redaction.ts';
+import { createLogRedactor } from './redaction.ts';
 import { activeTraceFields, NO_TRACE_FIELDS } from './trace-fields.ts';
 
 const ERROR_LEVEL = 50;
@@ -15,29 +15,6 @@ export interface CreateLoggerOptions {
   redactKeys?: string[];
   /** Sends `logger.error({ err })` to Sentry. Absent when Sentry is off. */
   captureErrorLog?: ErrorLogCapture;
-}
-
-/**
- * Top-level values that define their own JSON form (tracewire's config masks its
- * secrets in `toJSON`) are logged in that form. pino's redaction walks and copies
- * objects before stringifying them, which would otherwise bypass `toJSON`.
- */
-function applyOwnJsonForms(object: Record<string, unknown>): Record<string, unknown> {
-  let result = object;
-  for (const key in object) {
-    const value = object[key];
-    if (
-      value !== null &&
-      typeof value === 'object' &&
-      !(value instanceof Error) &&
-      typeof (value as { toJSON?: unknown }).toJSON === 'function' &&
-      !(value instanceof Date)
-    ) {
-      if (result === object) result = { ...object };
-      result[key] = (value as { toJSON(): unknown }).toJSON();
-    }
-  }
-  return result;
 }
 
 function isError(value: unknown): value is Error {
@@ -69,14 +46,13 @@ export function createLogger(config: TracewireConfig, options: CreateLoggerOptio
     formatters: {
       // Level names read better in Grafana and match Loki's `level` label conventions.
       level: (label) => ({ level: label }),
-      log: applyOwnJsonForms,
+      log: createLogRedactor(options.redactKeys),
     },
     mixin: activeTraceFields,
     // pino's default merge writes into the mixin's object; the no-span result is shared
     // and frozen, so the log call's own object is used as is in that case.
     mixinMergeStrategy: (mergeObject, mixinObject) =>
       mixinObject === NO_TRACE_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject),
-    redact: { paths: redactionPaths(options.redactKeys), censor: '***' },
     ...(capture
       ? {
           hooks: {
