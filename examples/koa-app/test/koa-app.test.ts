@@ -1,0 +1,160 @@
+// The example as it is deployed: `node --import @tracewire/core/register server.mjs`,
+// pointed at the local sink, with a stand-in for the next service. Every assertion is on
+// telemetry that crossed the wire: spans, Sentry events, and the JSON lines on stdout.
+import { startTestSink, type TestSink } from '@tracewire/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ExampleExit,
+  type FakeUpstream,
+  missingBuild,
+  startExample,
+  startFakeUpstream,
+  traceOf,
+} from './helpers/run-example.ts';
+
+const notBuilt = missingBuild('koa');
+if (notBuilt) console.warn(`skipping the koa-app example tests: ${notBuilt}`);
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  traceId: string;
+  spanId: string;
+}
+
+const SERVICE = 'koa-app';
+
+describe.skipIf(notBuilt !== undefined)(`examples/${SERVICE}`, () => {
+  let sink: TestSink;
+  let upstream: FakeUpstream;
+  let exit: ExampleExit;
+  let lines: Record<string, unknown>[];
+  let healthStatus: number;
+  const answers: Record<string, Answer> = {};
+
+  beforeAll(async () => {
+    sink = await startTestSink();
+    upstream = await startFakeUpstream();
+    const example = await startExample({
+      ...sink.env,
+      OTEL_SERVICE_NAME: SERVICE,
+      SENTRY_ENVIRONMENT: 'test',
+      TRACEWIRE_METRICS: 'none',
+      UPSTREAM_URL: upstream.url,
+    });
+    try {
+      healthStatus = (await fetch(`${example.url}/health`)).status;
+      for (const path of [
+        '/api/items/1',
+        '/api/items/999',
+        '/api/stock/1',
+        '/api/stock/13',
+        '/api/items/2/stock',
+        '/api/items/13/stock',
+        '/error',
+      ]) {
+        const response = await fetch(`${example.url}${path}`);
+        const body = (await response.json()) as Record<string, unknown>;
+        answers[path] = { status: response.status, body, ...traceOf(response) };
+      }
+    } finally {
+      exit = await example.stop();
+      lines = example.lines();
+    }
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    await sink?.close();
+  });
+
+  const serverSpans = () => sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp');
+  const eventsOf = (path: string) =>
+    sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === answers[path]?.traceId);
+
+  it('answers its routes and ends on SIGTERM after flushing', () => {
+    expect(healthStatus).toBe(200);
+    expect(
+      Object.fromEntries(Object.entries(answers).map(([path, answer]) => [path, answer.status])),
+    ).toEqual({
+      '/api/items/1': 200,
+      '/api/items/999': 404,
+      '/api/stock/1': 200,
+      '/api/stock/13': 500,
+      '/api/items/2/stock': 200,
+      '/api/items/13/stock': 502,
+      '/error': 500,
+    });
+    expect(answers['/api/items/2/stock']?.body).toEqual({ id: '2', name: 'Burr grinder', available: 3 });
+    expect(answers['/error']?.body).toEqual({ error: 'internal error', requestId: expect.any(String) });
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('names one server span per request by its route, and none for /health', () => {
+    for (const [path, answer] of Object.entries(answers)) {
+      const spans = serverSpans().filter((span) => span.traceId === answer.traceId);
+      expect(
+        spans.map((span) => span.spanId),
+        path,
+      ).toEqual([answer.spanId]);
+      expect(spans[0]?.resource['service.name']).toBe(SERVICE);
+    }
+    expect(
+      serverSpans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual([
+      'GET /api/items/:id',
+      'GET /api/items/:id',
+      'GET /api/items/:id/stock',
+      'GET /api/items/:id/stock',
+      'GET /api/stock/:id',
+      'GET /api/stock/:id',
+      'GET /error',
+    ]);
+    const failed = serverSpans().find((span) => span.traceId === answers['/api/stock/13']?.traceId);
+    expect(failed?.attributes['http.route']).toBe('/api/stock/:id');
+    expect(failed?.status.code).toBe(2);
+  });
+
+  it('carries the trace into the next service', () => {
+    const { traceId, spanId } = answers['/api/items/2/stock']!;
+    const call = upstream.requests.find((request) => request.path === '/api/stock/2');
+    expect(call?.traceparent?.split('-')[1]).toBe(traceId);
+    const client = sink.spans.find(
+      (span) => span.kind === 'client' && span.traceId === traceId && span.receiver === 'otlp',
+    );
+    expect(client?.parentSpanId).toBe(spanId);
+  });
+
+  it('sends /error and the failing stock lookup to Sentry once each, on their spans', () => {
+    const [errorEvent, ...moreErrorEvents] = eventsOf('/error');
+    expect(moreErrorEvents).toEqual([]);
+    expect(errorEvent?.exception?.values?.[0]?.value).toBe('Test error from koa-app');
+    expect(errorEvent?.transaction).toBe('GET /error');
+    expect(errorEvent?.contexts?.trace?.span_id).toBe(answers['/error']?.spanId);
+
+    expect(
+      eventsOf('/api/stock/13').map((event) => [event.transaction, event.exception?.values?.[0]?.value]),
+    ).toEqual([['GET /api/stock/:id', 'stock ledger for item 13 is unreadable']]);
+    expect(eventsOf('/api/items/13/stock').map((event) => event.exception?.values?.[0]?.value)).toEqual([
+      'upstream service answered 500 for item 13',
+    ]);
+    expect(sink.sentry.events).toHaveLength(3);
+  });
+
+  it('writes log lines that carry the trace ID of their request', () => {
+    const { traceId, spanId } = answers['/api/stock/1']!;
+    const ofTrace = lines.filter((line) => line.trace_id === traceId);
+    expect(ofTrace.map((line) => line.msg)).toEqual(['stock looked up', 'GET /api/stock/:id 200']);
+    expect(ofTrace[0]).toMatchObject({ span_id: spanId, service: SERVICE, env: 'test', available: 120 });
+
+    const failed = lines.filter((line) => line.trace_id === answers['/error']?.traceId);
+    const [event] = eventsOf('/error');
+    expect(failed.find((line) => line.msg === 'request failed')?.sentry_event_id).toBe(event?.event_id);
+    expect(failed.find((line) => line.msg === 'GET /error 500')?.level).toBe('error');
+    expect(lines.some((line) => (line.http as { path?: string } | undefined)?.path === '/health')).toBe(
+      false,
+    );
+  });
+});
