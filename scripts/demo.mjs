@@ -294,12 +294,35 @@ function eventTitle(event) {
   return '(no title)';
 }
 
+/**
+ * Parents before their children, siblings by start time. Start times alone cannot order
+ * them: they arrive with millisecond precision, so a parent and its children often tie.
+ */
+function inTreeOrder(spans) {
+  const byStart = (a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano));
+  const ids = new Set(spans.map((span) => span.spanId));
+  const children = new Map();
+  for (const span of spans) {
+    const parent = ids.has(span.parentSpanId) ? span.parentSpanId : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), span]);
+  }
+  const ordered = [];
+  const visit = (parent) => {
+    for (const span of (children.get(parent) ?? []).sort(byStart)) {
+      ordered.push(span);
+      visit(span.spanId);
+    }
+  };
+  visit(undefined);
+  return ordered;
+}
+
 /** Everything that arrived for one trace: spans and events by service, log lines by service. */
 function collect(traceId, sink, services) {
   // Spans also reach Sentry's OTLP endpoint; the OTLP copies are the ones Tempo would get.
-  const spans = sink.spans
-    .filter((span) => span.traceId === traceId && span.receiver === 'otlp')
-    .sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
+  const spans = inTreeOrder(
+    sink.spans.filter((span) => span.traceId === traceId && span.receiver === 'otlp'),
+  );
   const spanService = new Map(spans.map((span) => [span.spanId, String(span.resource['service.name'])]));
   const events = sink.sentry.events
     .filter((event) => event.contexts?.trace?.trace_id === traceId)
