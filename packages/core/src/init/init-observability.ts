@@ -271,7 +271,6 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     flush,
     shutdown(timeoutMs = config.shutdownTimeoutMs) {
       shutdownPromise ??= (async () => {
-        removeSignalHandlers();
         const pending = new Set(['tracing', 'sentry', 'metrics']);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => {
@@ -293,6 +292,9 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
           deadline,
         ]);
         clearTimeout(timer);
+        // Signal handlers stay until the flush is done: a second signal (Ctrl-C, then a
+        // supervisor's SIGTERM) must wait for it instead of killing the process mid-flush.
+        removeSignalHandlers();
         if (!userDiagLevel) diag.disable();
         if (getObservability() === handle) setObservability(undefined);
       })();

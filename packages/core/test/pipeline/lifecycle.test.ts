@@ -39,6 +39,18 @@ describe.skipIf(!coreIsBuilt)('shutdown on signals', () => {
     expect(messages.size).toBe(200);
   });
 
+  it('keeps flushing when a second, different signal arrives during shutdown', async () => {
+    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    // Spans wait in the batch queue (5 s), so only the shutdown flush can deliver them.
+    await fetch(`${app.url}/hello`);
+    app.kill('SIGINT');
+    app.kill('SIGTERM');
+    const exit = await app.exited;
+    expect(exit.code).toBeNull();
+    expect(['SIGINT', 'SIGTERM']).toContain(exit.signal);
+    expect(sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp')).toHaveLength(1);
+  });
+
   it("leaves the exit to the app's own SIGTERM handler and still flushes", async () => {
     app = await startChildApp('http-app.mjs', {
       env: { ...env(), FIXTURE_OWN_SIGTERM: '1' },
