@@ -1,15 +1,15 @@
 // docker-compose.yml: valid for Docker Compose, images pinned, and the services wired the
 // way the collector, Prometheus and Grafana configs expect.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExecutable, RUNNING_IN_CI, readStackYaml, STACK_DIR, stackPath } from './helpers/stack-files.ts';
 
 interface ComposeService {
   image?: string;
-  build?: string | { context: string };
+  build?: string | { context: string; dockerfile?: string };
+  init?: boolean;
   command?: string[];
   user?: string;
   environment?: Record<string, string>;
@@ -25,42 +25,25 @@ interface PrometheusConfig {
 
 const compose = readStackYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');
 const services = compose.services;
+// Each image builds the workspace packages, so its build context is the repository root.
 const APP_SERVICES = {
-  'express-api': '../express-api',
-  'fastify-app': '../fastify-app',
-  'koa-app': '../koa-app',
+  'express-api': 'examples/express-api/Dockerfile',
+  'fastify-app': 'examples/fastify-app/Dockerfile',
+  'koa-app': 'examples/koa-app/Dockerfile',
 };
 const BACKENDS = ['otel-collector', 'tempo', 'loki', 'prometheus', 'grafana'];
 const SEED_VARIABLES = ['SENTRY_DSN', 'SENTRY_ENVIRONMENT', 'SENTRY_TRACE_SAMPLE_RATE', 'SENTRY_RELEASE'];
 
 describe('docker-compose.yml', () => {
   const dockerCompose = findExecutable('docker-compose');
-  const runConfig = () => {
-    // `docker-compose config` insists that every build context exists. The example apps
-    // are built from sibling folders; where one is missing, an empty stand-in is used.
-    const missing = Object.values(APP_SERVICES).filter(
-      (context) => !existsSync(path.join(STACK_DIR, context)),
-    );
-    let cwd = STACK_DIR;
-    let scratch: string | undefined;
-    if (missing.length > 0) {
-      scratch = mkdtempSync(path.join(tmpdir(), 'tracewire-compose-'));
-      cwd = path.join(scratch, 'stack');
-      mkdirSync(cwd);
-      copyFileSync(stackPath('docker-compose.yml'), path.join(cwd, 'docker-compose.yml'));
-      for (const context of Object.values(APP_SERVICES)) mkdirSync(path.join(cwd, context));
-    }
-    try {
-      // An empty environment: the file must not depend on variables being set.
-      return spawnSync(dockerCompose as string, ['config', '-q'], {
-        cwd,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH },
-      });
-    } finally {
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-    }
-  };
+  // An empty environment: the file must not depend on variables being set. The build
+  // contexts (the repository root) and Dockerfiles exist in the checkout itself.
+  const runConfig = () =>
+    spawnSync(dockerCompose as string, ['config', '-q'], {
+      cwd: STACK_DIR,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
 
   if (dockerCompose) {
     it('passes `docker-compose config -q`', () => {
@@ -104,12 +87,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  describe.each(Object.entries(APP_SERVICES))('%s', (name, context) => {
+  describe.each(Object.entries(APP_SERVICES))('%s', (name, dockerfile) => {
     const service = services[name] as ComposeService;
     const environment = service.environment ?? {};
 
-    it('is built from its example folder and started with the tracewire register entry', () => {
-      expect(service.build).toBe(context);
+    it('is built from its Dockerfile and started with the tracewire register entry under an init', () => {
+      expect(service.build).toEqual({ context: '../..', dockerfile });
+      expect(existsSync(path.join(STACK_DIR, '../..', dockerfile))).toBe(true);
+      expect(service.init).toBe(true);
       expect(service.command?.slice(0, 3)).toEqual(['node', '--import', '@tracewire/core/register']);
     });
 
