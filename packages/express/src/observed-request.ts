@@ -6,7 +6,9 @@ const OBSERVED_REQUEST = Symbol.for('tracewire.express.observed-request');
 
 /** Remembers the observed request on Express's request object, for `errorHandler()`. */
 export function setObservedRequest(request: object, observed: ObservedRequest): void {
-  Object.defineProperty(request, OBSERVED_REQUEST, { value: observed, configurable: true });
+  // A symbol-keyed property never shows up in JSON or for-in; plain assignment is far
+  // cheaper per request than defineProperty.
+  (request as { [OBSERVED_REQUEST]?: ObservedRequest })[OBSERVED_REQUEST] = observed;
 }
 
 /** The observed request `observability()` attached, if the request passed through it. */
