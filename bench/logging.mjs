@@ -1,25 +1,31 @@
 // Logging micro-benchmark, one logger per process so the plain-pino baseline never runs
 // with tracewire's instrumentation loaded. Usage: node logging.mjs '<json options>' with
 // { mode: 'plain' | 'tracewire', lines }; BENCH_LOG_FILE names the output file. Prints
-// one JSON line: { linesPerSec, lines, seconds, traceFields }.
+// one JSON line: { linesPerSec, lines, seconds, bytesPerLine, traceFields }.
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createBenchLogger } from './variants/common.mjs';
+import pino from 'pino';
+import { benchLogFile } from './variants/common.mjs';
 
 const { mode, lines } = JSON.parse(process.argv[2]);
 // Lines are written in batches with a yield in between, as a server's request handlers
-// would: one synchronous loop would only fill SonicBoom's buffer and time string
-// concatenation, not logging to a file.
+// would, so that work a logger defers (microtasks, timers) is timed too.
 const BATCH = 1_000;
+
+// A synchronous file destination, for both loggers: every line is on disk when the timed
+// loop ends. With pino's asynchronous default, `logger.flush()` returns at once
+// (SonicBoom with minLength 0), so lines still buffered would escape the timing and the
+// file check below could read a file that is not complete yet.
+const destination = pino.destination({ dest: benchLogFile(), sync: true });
 
 let logger;
 let withinSpan = (fn) => fn();
 let shutdown = async () => {};
 if (mode === 'plain') {
-  logger = createBenchLogger();
+  logger = pino({ level: 'info' }, destination);
 } else if (mode === 'tracewire') {
   const { initTracewireForBench } = await import('./variants/tracewire-init.mjs');
-  const handle = await initTracewireForBench();
+  const handle = await initTracewireForBench({ logDestination: destination });
   logger = handle.logger;
   shutdown = () => handle.shutdown();
   const { trace } = await import('@opentelemetry/api');
@@ -38,15 +44,12 @@ if (mode === 'plain') {
   throw new Error(`unknown mode ${mode}`);
 }
 
-const flush = () => new Promise((resolve) => logger.flush(() => resolve()));
-
 async function writeLines(count, label) {
   for (let written = 0; written < count; written += BATCH) {
     const end = Math.min(count, written + BATCH);
     for (let i = written; i < end; i++) logger.info({ i, id: label }, 'hello');
     await yieldToEventLoop();
   }
-  await flush();
 }
 
 // Untimed warmup so both loggers are measured with optimised code.
@@ -58,14 +61,19 @@ await shutdown();
 
 // A logger that silently dropped the trace fields would look cheaper than it is. The last
 // measured line is checked (shutdown may log after it).
-const writtenLines = readFileSync(process.env.BENCH_LOG_FILE, 'utf8').trimEnd().split('\n');
-const lastMeasured = writtenLines.findLast((line) => line.includes('"id":"measured"'));
+const writtenLines = readFileSync(benchLogFile(), 'utf8').trimEnd().split('\n');
+const measuredLines = writtenLines.filter((line) => line.includes('"id":"measured"'));
+const lastMeasured = measuredLines.at(-1);
+// Loggers that add fields write longer lines; the report shows it next to lines/s.
+const bytesPerLine =
+  measuredLines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) / measuredLines.length;
 const parsed = lastMeasured ? JSON.parse(lastMeasured) : {};
 process.stdout.write(
   `${JSON.stringify({
     linesPerSec: lines / seconds,
     lines,
     seconds,
+    bytesPerLine,
     traceFields: typeof parsed.trace_id === 'string' && typeof parsed.span_id === 'string',
   })}\n`,
 );

@@ -27,6 +27,9 @@ profile.samples.forEach((id, index) => {
 function packageOf({ callFrame }) {
   const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(callFrame.url);
   if (match) return match[1];
+  // Workspace packages resolve to their real path, outside node_modules.
+  const workspace = /\/packages\/([^/]+)\/dist\//.exec(callFrame.url);
+  if (workspace) return `@tracewire/${workspace[1]}`;
   if (callFrame.url.startsWith('node:')) return 'node (built-in)';
   if (callFrame.url) return 'bench (server file)';
   return callFrame.functionName || '(native)';
@@ -38,10 +41,12 @@ function location({ callFrame }) {
 }
 
 const selfTime = new Map();
+const packageSelfTime = new Map();
 const packageTime = new Map();
 for (const [id, time] of sampled) {
   const node = nodes.get(id);
   selfTime.set(location(node), (selfTime.get(location(node)) ?? 0) + time);
+  packageSelfTime.set(packageOf(node), (packageSelfTime.get(packageOf(node)) ?? 0) + time);
   // Inclusive: every package on the stack gets the sample once.
   const seen = new Set();
   for (let current = id; current !== undefined; current = parents.get(current)) {
@@ -57,6 +62,10 @@ console.log(`${file}: ${(total / 1_000).toFixed(0)} ms sampled`);
 console.log('\nself time by function:');
 for (const [name, time] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, top))
   console.log(`${share(time)}  ${name}`);
-console.log('\ninclusive time by package:');
+console.log('\nself time by package (where the CPU went):');
+for (const [name, time] of [...packageSelfTime].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  console.log(`${share(time)}  ${name}`);
+}
+console.log('\ninclusive time by package (what it called, too):');
 for (const [name, time] of [...packageTime].sort((a, b) => b[1] - a[1]).slice(0, top))
   console.log(`${share(time)}  ${name}`);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { checkAvailability } from './lib/availability.mjs';
 import { installChildCleanup } from './lib/children.mjs';
 import { LOGGING_TRACEWIRE_PROBE, runLogging } from './lib/logging-bench.mjs';
-import { describeMachine, loadAverage } from './lib/machine.mjs';
+import { describeMachine, loadAverage, packagesBuildFingerprint } from './lib/machine.mjs';
 import { runMemory } from './lib/memory.mjs';
 import { updateReadme, writeReport } from './lib/report.mjs';
 import { startSink } from './lib/sink.mjs';
@@ -171,6 +171,7 @@ for (const variant of variants.filter((candidate) => !candidate.availability.ava
 }
 
 const machine = describeMachine();
+machine.packagesBuildAtStart = packagesBuildFingerprint();
 log(
   `${mode} run on ${machine.cpuModel} × ${machine.cores}, Node ${machine.node}; sections: ${sections.join(', ')}`,
 );
@@ -213,6 +214,10 @@ try {
   await rm(logDir, { recursive: true, force: true });
 }
 report.machine.loadAverageAtEnd = loadAverage();
+report.machine.packagesBuildAtEnd = packagesBuildFingerprint();
+if (report.machine.packagesBuildAtEnd !== report.machine.packagesBuildAtStart) {
+  log('packages/*/dist changed during the run: the tracewire numbers mix two builds');
+}
 report.targets = evaluateTargets(report);
 report.durationSeconds = (performance.now() - startedAt) / 1_000;
 

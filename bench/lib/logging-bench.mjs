@@ -61,6 +61,7 @@ export async function runLogging(tracewireAvailability, { sink, logDir, settings
     ...mode,
     availability: mode.mode === 'tracewire' ? tracewireAvailability : { available: true },
     samples: [],
+    bytesPerLine: [],
     traceFields: [],
     failure: undefined,
   }));
@@ -72,6 +73,7 @@ export async function runLogging(tracewireAvailability, { sink, logDir, settings
         const sample = await runOnce(result.mode, settings.loggingLines, result.env(sink), logFile);
         result.samples.push(sample.linesPerSec);
         result.traceFields.push(sample.traceFields);
+        result.bytesPerLine.push(sample.bytesPerLine);
         log(
           `logging ${round}/${settings.loggingRounds} ${result.mode}: ${Math.round(sample.linesPerSec)} lines/s`,
         );
@@ -95,6 +97,7 @@ export async function runLogging(tracewireAvailability, { sink, logDir, settings
       status: 'ok',
       linesPerSec: median(result.samples),
       samples: result.samples,
+      bytesPerLine: median(result.bytesPerLine),
       traceFields: result.traceFields.every(Boolean),
     };
   });

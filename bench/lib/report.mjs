@@ -40,12 +40,15 @@ function notRun(row) {
   return row.reason ?? '';
 }
 
-function exportSummary(exportTotal) {
-  const kinds = Object.entries(exportTotal ?? {});
+function exportSummary(row) {
+  const kinds = Object.entries(row.export ?? {});
   if (kinds.length === 0) return 'none';
   const requests = kinds.reduce((sum, [, counter]) => sum + counter.requests, 0);
   const bytes = kinds.reduce((sum, [, counter]) => sum + counter.bytes, 0);
-  return `${number(requests)} POSTs, ${megabytes(bytes)}`;
+  const perRequest = Number.isFinite(row.exportBytesPerRequest)
+    ? ` (${number(row.exportBytesPerRequest)} B/request)`
+    : '';
+  return `${number(requests)} POSTs, ${megabytes(bytes)}${perRequest}`;
 }
 
 const EXPORT_KINDS = [
@@ -67,6 +70,9 @@ function throughputSection(report) {
     const notes = [
       ...(row.status === 'errors' ? [`⚠ ${row.reason}`] : []),
       ...row.warnings.map((warning) => `⚠ ${warning}`),
+      ...(row.logLinesPerRequest >= 1.5
+        ? [`${number(row.logLinesPerRequest, 1)} log lines per request`]
+        : []),
     ];
     return [
       row.framework,
@@ -78,7 +84,7 @@ function throughputSection(report) {
       latency(row.latencyP99Ms),
       number(row.rssMb),
       number(row.errors),
-      exportSummary(row.export),
+      exportSummary(row),
       notes.join('; '),
     ];
   });
@@ -194,18 +200,19 @@ function loggingSection(report) {
           row.label,
           number(row.linesPerSec),
           percent(row.ratioToPlain),
+          number(row.bytesPerLine),
           row.mode === 'plain' ? dash : row.traceFields ? 'yes' : '⚠ no',
           '',
         ]
-      : [row.label, dash, dash, dash, notRun(row)],
+      : [row.label, dash, dash, dash, dash, notRun(row)],
   );
   return [
     '## Logging',
     '',
-    `Lines per second to a file (pino's default asynchronous destination), ${number(logging.lines)} lines per run after an ` +
+    `Lines per second to a file (a synchronous pino destination, so every line is on disk when the clock stops), ${number(logging.lines)} lines per run after an ` +
       `untimed warmup, median of ${logging.rounds} run(s), each logger in its own process.`,
     '',
-    table(['logger', 'lines/s', '% of plain pino', 'trace fields in lines', 'notes'], rows),
+    table(['logger', 'lines/s', '% of plain pino', 'bytes per line', 'trace fields in lines', 'notes'], rows),
     '',
   ].join('\n');
 }
@@ -269,6 +276,9 @@ export function renderMarkdown(report) {
         : '') +
       `; took ${number(report.durationSeconds)} s`,
     `- sink: ${report.sink.implementation}`,
+    ...(machine.packagesBuildAtEnd && machine.packagesBuildAtEnd !== machine.packagesBuildAtStart
+      ? ['- ⚠ packages/*/dist was rebuilt during this run: its tracewire numbers mix two builds']
+      : []),
     ...(report.settings.profileDir
       ? ['', '> Profiled run: every throughput server ran under the V8 CPU profiler, which slows it down.']
       : []),

@@ -84,6 +84,8 @@ function summarise(entry) {
   const failure = rounds.find((round) => round.failure)?.failure;
   const errors = measured.reduce((sum, round) => sum + round.errors + round.timeouts + round.non2xx, 0);
   const exportTotal = totalExport(measured);
+  const requestsServed = measured.reduce((sum, round) => sum + round.requestsServed, 0);
+  const exportBytes = Object.values(exportTotal).reduce((sum, { bytes }) => sum + bytes, 0);
   const exportRequests = Object.values(exportTotal).reduce((sum, { requests }) => sum + requests, 0);
   const warnings = [];
   if (variant.exports && measured.length > 0 && exportRequests === 0) {
@@ -98,6 +100,7 @@ function summarise(entry) {
   if (measured.some((round) => round.logLines < round.requestsServed * 0.99)) {
     warnings.push('wrote fewer log lines than it served requests');
   }
+  const logLinesPerRequest = median(measured.map((round) => round.logLines / round.requestsServed));
   const crash = measured.find((round) => round.crashed);
   if (crash) {
     const lastLine = crash.serverOutputTail?.trim().split('\n').at(-1);
@@ -124,7 +127,11 @@ function summarise(entry) {
     latencyP99Ms: median(measured.map((round) => round.latencyP99Ms)),
     rssMb: median(measured.map((round) => round.rssMb)),
     errors,
+    // The handlers log once; more means the instrumentation adds lines (an access log).
+    logLinesPerRequest,
     export: exportTotal,
+    // Telemetry sent per request served: comparable across variants that ran at different rates.
+    exportBytesPerRequest: requestsServed > 0 ? exportBytes / requestsServed : null,
     rounds,
   };
 }

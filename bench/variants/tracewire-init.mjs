@@ -6,7 +6,7 @@
 // this is the line to change.
 import { benchLogDestination } from './common.mjs';
 
-export async function initTracewireForBench() {
+export async function initTracewireForBench({ logDestination = benchLogDestination() } = {}) {
   const { initObservability } = await import('@tracewire/core');
-  return await initObservability({ logDestination: benchLogDestination() });
+  return await initObservability({ logDestination });
 }
