@@ -50,12 +50,10 @@ app.setErrorHandler((error, request, reply) => {
   // `sentry_event_id`; a 4xx is the client's mistake, so only a warning.
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.warn({ err: error }, 'request rejected');
-  reply
-    .status(status)
-    .send({
-      error: status >= 500 ? 'internal error' : error.message,
-      requestId: reply.getHeader('x-request-id'),
-    });
+  reply.status(status).send({
+    error: status >= 500 ? 'internal error' : error.message,
+    requestId: reply.getHeader('x-request-id'),
+  });
 });
 
 app.get('/health', async () => {
