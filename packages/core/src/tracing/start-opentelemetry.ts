@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestOptions } from 'node:http';
-import { metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import type { IMetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
@@ -64,8 +64,8 @@ export const REDACTED_QUERY_PARAMETERS = [
 ];
 
 /**
- * Starts OpenTelemetry's NodeSDK with everything set explicitly, so no `OTEL_*`
- * variable is read behind tracewire's validated config: sampler, propagators, span
+ * Starts OpenTelemetry's tracer and meter providers with everything set explicitly, so
+ * no `OTEL_*` variable is read behind tracewire's validated config: sampler, propagators, span
  * processors (OTLP and Sentry's OTLP endpoint), metric readers and a deliberately
  * small set of instrumentations (http, undici, runtime metrics).
  *
@@ -107,9 +107,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       spanDestinations.push('sentry');
     }
   }
-  // NodeSDK installs no tracer provider without a processor; spans are still needed
-  // for their IDs, which correlate logs and Sentry events.
-  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
+  // With no processor spans are still created: their IDs correlate logs and Sentry events.
 
   const instrumentations: Instrumentation[] = [
     new HttpInstrumentation({
@@ -163,19 +161,30 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     ],
   });
 
-  const sdk = new NodeSDK({
-    resource: createResource(config),
-    autoDetectResources: false,
+  // The SDK's parts are wired here rather than through @opentelemetry/sdk-node: NodeSDK
+  // loads every exporter it might build from the environment (gRPC, logs, Zipkin) and a
+  // YAML configuration parser at startup, none of which tracewire uses.
+  const resource = createResource(config);
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(propagator);
+  const tracerProvider = new TracerProvider({
+    resource,
     sampler: new TracewireSampler(options.tracingEnabled ? config.sampleRate : 0, options.isIgnoredPath),
     spanProcessors,
-    metricReaders: options.metricReaders,
-    // No OTLP log export from the environment: logs are pino's job.
-    logRecordProcessors: [],
-    textMapPropagator: propagator,
-    instrumentations,
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
-  sdk.start();
+  trace.setGlobalTracerProvider(tracerProvider);
+  const meterProvider =
+    options.metricReaders.length > 0
+      ? new MeterProvider({ resource, readers: options.metricReaders })
+      : undefined;
+  if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
+  const unregisterInstrumentations = registerInstrumentations({
+    instrumentations,
+    tracerProvider,
+    meterProvider,
+  });
 
   return {
     spanDestinations,
@@ -187,13 +196,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       ]);
     },
     async shutdown() {
-      await sdk.shutdown();
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
       // The API keeps global providers and patches after shutdown; releasing them lets a
       // later init in the same process (tests, hot reload) start clean.
-      for (const instrumentation of instrumentations) instrumentation.disable();
+      unregisterInstrumentations();
       trace.disable();
       metrics.disable();
       propagation.disable();
+      context.disable();
     },
   };
 }
