@@ -5,12 +5,36 @@ import {
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import {
   type IExportTraceServiceResponse,
+  type ISerializer,
   JsonTraceSerializer,
   ProtobufTraceSerializer,
   TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpProtocol } from '../config/types.ts';
+
+type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
+
+/**
+ * Wraps a serializer so one batch is encoded once however many destinations get it:
+ * Tempo and Sentry's OTLP endpoint receive the same body, and encoding it was the
+ * largest cost of exporting (it is per span, per destination).
+ */
+function encodeOncePerBatch(serializer: TraceSerializer): TraceSerializer {
+  const encoded = new WeakMap<ReadableSpan[], Uint8Array | undefined>();
+  return {
+    serializeRequest(spans) {
+      if (encoded.has(spans)) return encoded.get(spans);
+      const body = serializer.serializeRequest(spans);
+      encoded.set(spans, body);
+      return body;
+    },
+    deserializeResponse: (data) => serializer.deserializeResponse(data),
+  };
+}
+
+const PROTOBUF_ONCE = encodeOncePerBatch(ProtobufTraceSerializer);
+const JSON_ONCE = encodeOncePerBatch(JsonTraceSerializer);
 
 export interface OtlpSpanExporterOptions {
   url: string;
@@ -41,7 +65,7 @@ export function createOtlpSpanExporter(options: OtlpSpanExporterOptions): SpanEx
       compression: 'none',
       agentFactory: httpAgentFactoryFromOptions({ keepAlive: true }),
     },
-    json ? JsonTraceSerializer : ProtobufTraceSerializer,
+    json ? JSON_ONCE : PROTOBUF_ONCE,
     'otlp_http_span_exporter',
     TraceExporterMetricsHelper,
     undefined,

@@ -8,11 +8,17 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
+import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
@@ -76,6 +82,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   const { config } = options;
   const spanProcessors: SpanProcessor[] = [];
   const spanDestinations: string[] = [];
+  const exporters: SpanExporter[] = [];
 
   if (options.tracingEnabled && config.otlp.tracesEndpoint) {
     const exporter = createOtlpSpanExporter({
@@ -83,11 +90,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       headers: config.otlp.headers,
       protocol: config.otlp.protocol,
     });
-    spanProcessors.push(
-      new BatchSpanProcessor({
-        exporter: new CountingSpanExporter(exporter, 'otlp', options.onDroppedSpans),
-      }),
-    );
+    exporters.push(new CountingSpanExporter(exporter, 'otlp', options.onDroppedSpans));
     spanDestinations.push('otlp');
   }
   if (options.tracingEnabled && config.sentry.dsn && config.sentry.traces) {
@@ -99,13 +102,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
         headers: sentryEndpoint.headers,
         protocol: 'http/protobuf',
       });
-      spanProcessors.push(
-        new BatchSpanProcessor({
-          exporter: new CountingSpanExporter(exporter, 'sentry', options.onDroppedSpans),
-        }),
-      );
+      exporters.push(new CountingSpanExporter(exporter, 'sentry', options.onDroppedSpans));
       spanDestinations.push('sentry');
     }
+  }
+  if (exporters.length > 0) {
+    const exporter =
+      exporters.length === 1 ? (exporters[0] as SpanExporter) : new FanOutSpanExporter(exporters);
+    spanProcessors.push(new BatchSpanProcessor({ exporter }));
   }
   // With no processor spans are still created: their IDs correlate logs and Sentry events.
 
