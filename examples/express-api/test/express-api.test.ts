@@ -10,7 +10,7 @@ import {
   startExample,
   startFakeUpstream,
   traceOf,
-} from './helpers/run-example.ts';
+} from '../../test-helpers/run-example.ts';
 
 const notBuilt = missingBuild('express');
 if (notBuilt) console.warn(`skipping the express-api example tests: ${notBuilt}`);
@@ -33,7 +33,7 @@ describe.skipIf(notBuilt !== undefined)('examples/express-api', () => {
   beforeAll(async () => {
     sink = await startTestSink();
     inventory = await startFakeUpstream();
-    const example = await startExample({
+    const example = await startExample('express-api', {
       ...sink.env,
       OTEL_SERVICE_NAME: 'express-api',
       SENTRY_ENVIRONMENT: 'test',

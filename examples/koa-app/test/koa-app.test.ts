@@ -10,7 +10,7 @@ import {
   startExample,
   startFakeUpstream,
   traceOf,
-} from './helpers/run-example.ts';
+} from '../../test-helpers/run-example.ts';
 
 const notBuilt = missingBuild('koa');
 if (notBuilt) console.warn(`skipping the koa-app example tests: ${notBuilt}`);
@@ -35,7 +35,7 @@ describe.skipIf(notBuilt !== undefined)(`examples/${SERVICE}`, () => {
   beforeAll(async () => {
     sink = await startTestSink();
     upstream = await startFakeUpstream();
-    const example = await startExample({
+    const example = await startExample('koa-app', {
       ...sink.env,
       OTEL_SERVICE_NAME: SERVICE,
       SENTRY_ENVIRONMENT: 'test',

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const exampleDir = fileURLToPath(new URL('../..', import.meta.url));
-const packagesDir = path.join(exampleDir, '..', '..', 'packages');
+// Shared by the example apps' tests; each names its own folder.
+const examplesDir = fileURLToPath(new URL('..', import.meta.url));
+const packagesDir = path.join(examplesDir, '..', 'packages');
 
 /**
  * Why the example cannot run yet, or undefined when it can: it loads the built packages,
@@ -41,7 +42,8 @@ export interface RunningExample {
  * Starts `node --import @tracewire/core/register server.mjs` in the example's folder, the
  * way its `start` script does, on port 0, and waits for its "listening" line.
  */
-export async function startExample(env: Record<string, string>): Promise<RunningExample> {
+export async function startExample(example: string, env: Record<string, string>): Promise<RunningExample> {
+  const exampleDir = path.join(examplesDir, example);
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', '@tracewire/core/register', 'server.mjs'],
