@@ -8,31 +8,100 @@ import type { EventEmitter } from 'node:events';
 // instrumentation binds the two emitters for its own context only, and only when it saw
 // the server start.
 //
-// Patching `emit` once per emitter with a snapshot of every async-local store (trace
-// context and the request's Sentry isolation scope) restores them for all listeners at
-// the cost of one closure, instead of wrapping every listener as it is added.
+// Capturing a context is not free, and most requests never add such a listener, so the
+// capture happens when a listener is added (the adding code runs in the request's
+// context) rather than for every request: binding costs two property writes per emitter.
 
-const BOUND = Symbol.for('tracewire.express.bound-emitter');
+type Listener = (...args: unknown[]) => unknown;
+type AddListener = (this: EventEmitter, event: string | symbol, listener: Listener) => EventEmitter;
 
-type Emit = EventEmitter['emit'];
-type RunInSnapshot = <R>(callback: (...args: unknown[]) => R, ...args: unknown[]) => R;
+const PREVIOUS_ON = Symbol.for('tracewire.express.previous-on');
+const PREVIOUS_ADD_LISTENER = Symbol.for('tracewire.express.previous-add-listener');
+const RESPONSE = Symbol.for('tracewire.express.response');
 
-function bindEmitter(emitter: EventEmitter, runInRequestContext: RunInSnapshot): void {
-  const fields = emitter as unknown as Record<symbol, unknown>;
-  if (fields[BOUND]) return;
-  fields[BOUND] = true;
-  const originalEmit: Emit = emitter.emit;
-  emitter.emit = function emitInRequestContext(this: EventEmitter, ...args: Parameters<Emit>): boolean {
-    return runInRequestContext(() => originalEmit.apply(this, args));
-  };
+// Events whose listeners run from the connection rather than from the request's code.
+const CONNECTION_EVENTS = new Set<string | symbol>([
+  'data',
+  'end',
+  'readable',
+  'close',
+  'error',
+  'aborted',
+  'finish',
+  'drain',
+]);
+
+interface BoundEmitter {
+  [PREVIOUS_ON]?: AddListener;
+  [PREVIOUS_ADD_LISTENER]?: AddListener;
+  [RESPONSE]?: { writableFinished?: boolean };
 }
 
 /**
- * Makes every listener of the request and response run in the async context that is
- * active now (the request's trace context and Sentry scope).
+ * Whether a listener should run in the context of the code adding it. Once the response
+ * has finished, the request is over: Node itself then adds listeners (draining an unread
+ * body), and those need no request context.
  */
-export function bindRequestContext(request: EventEmitter, response: EventEmitter): void {
-  const runInRequestContext = AsyncLocalStorage.snapshot() as RunInSnapshot;
-  bindEmitter(request, runInRequestContext);
-  bindEmitter(response, runInRequestContext);
+function needsRequestContext(emitter: BoundEmitter, event: string | symbol, listener: unknown): boolean {
+  return (
+    typeof listener === 'function' &&
+    CONNECTION_EVENTS.has(event) &&
+    emitter[RESPONSE]?.writableFinished !== true
+  );
+}
+
+function inAddersContext(listener: Listener): Listener {
+  const runInContext = AsyncLocalStorage.snapshot();
+  const bound = function runInAddersContext(this: unknown, ...args: unknown[]) {
+    return runInContext(() => listener.apply(this, args));
+  };
+  // EventEmitter#removeListener also matches a wrapper's `listener` property, so removing
+  // the original listener still works.
+  return Object.assign(bound, { listener });
+}
+
+function onInAddersContext(this: EventEmitter & BoundEmitter, event: string | symbol, listener: Listener) {
+  const add = this[PREVIOUS_ON] as AddListener;
+  return add.call(
+    this,
+    event,
+    needsRequestContext(this, event, listener) ? inAddersContext(listener) : listener,
+  );
+}
+
+function addListenerInAddersContext(
+  this: EventEmitter & BoundEmitter,
+  event: string | symbol,
+  listener: Listener,
+) {
+  const add = this[PREVIOUS_ADD_LISTENER] as AddListener;
+  return add.call(
+    this,
+    event,
+    needsRequestContext(this, event, listener) ? inAddersContext(listener) : listener,
+  );
+}
+
+function bindEmitter(emitter: EventEmitter & BoundEmitter, response: BoundEmitter[typeof RESPONSE]): void {
+  if (emitter[PREVIOUS_ON]) return;
+  emitter[RESPONSE] = response;
+  // Whatever `on` is now (the prototype's, or another instrumentation's wrapper) stays
+  // in the chain.
+  emitter[PREVIOUS_ON] = emitter.on as AddListener;
+  emitter[PREVIOUS_ADD_LISTENER] = emitter.addListener as AddListener;
+  emitter.on = onInAddersContext as EventEmitter['on'];
+  emitter.addListener = addListenerInAddersContext as EventEmitter['addListener'];
+}
+
+/**
+ * Makes connection-driven listeners added later to the request and response (`data`,
+ * `end`, `finish`, `close`, …) run in the async context of the code that added them: the
+ * request's trace context and Sentry scope.
+ */
+export function bindRequestContext(
+  request: EventEmitter,
+  response: EventEmitter & { writableFinished?: boolean },
+): void {
+  bindEmitter(request, response);
+  bindEmitter(response, response);
 }
