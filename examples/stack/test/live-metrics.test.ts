@@ -13,6 +13,7 @@ import {
   type ScrapedSample,
   startLiveTracewireService,
 } from './helpers/live-tracewire-service.ts';
+import { missingBuild, type RunningExample, startExample } from '../../test-helpers/run-example.ts';
 import { promqlSelectors, withGrafanaVariables } from './helpers/promql.ts';
 import {
   findExecutable,
@@ -130,8 +131,23 @@ describe('real Prometheus scraping tracewire', () => {
   let prometheusUrl: string;
   let dataDir: string;
   const prometheusLog: string[] = [];
+  // The Express example, as deployed: its own process, its own /metrics port.
+  const exampleNotBuilt = missingBuild('express');
+  let example: RunningExample | undefined;
+  let exampleMetricsPort: number | undefined;
 
   beforeAll(async () => {
+    if (!exampleNotBuilt) {
+      exampleMetricsPort = await freeLoopbackPort();
+      example = await startExample('express-api', {
+        OTEL_SERVICE_NAME: 'express-api',
+        SENTRY_DSN: '',
+        SENTRY_ENVIRONMENT: 'development',
+        TRACEWIRE_METRICS: 'prometheus',
+        TRACEWIRE_PROMETHEUS_PORT: String(exampleMetricsPort),
+      });
+      for (const id of [1, 2, 1]) await (await fetch(`${example.url}/api/items/${id}`)).arrayBuffer();
+    }
     dataDir = mkdtempSync(path.join(tmpdir(), 'tracewire-prometheus-'));
     const configFile = path.join(dataDir, 'prometheus.yml');
     writeFileSync(
@@ -144,6 +160,15 @@ describe('real Prometheus scraping tracewire', () => {
             scrape_interval: '1s',
             static_configs: [{ targets: [`127.0.0.1:${service.metricsEndpoint.port}`] }],
           },
+          ...(exampleMetricsPort
+            ? [
+                {
+                  job_name: 'express-api',
+                  scrape_interval: '1s',
+                  static_configs: [{ targets: [`127.0.0.1:${exampleMetricsPort}`] }],
+                },
+              ]
+            : []),
         ],
       }),
     );
@@ -172,6 +197,7 @@ describe('real Prometheus scraping tracewire', () => {
   }
 
   afterAll(async () => {
+    await example?.stop();
     process.removeListener('exit', killPrometheus);
     if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
       const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
@@ -196,7 +222,9 @@ describe('real Prometheus scraping tracewire', () => {
     while (Date.now() < deadline) {
       if (prometheus?.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog.join('')}`);
       try {
-        const answer = await query('http_server_request_duration_seconds_count{http_route!=""}');
+        const answer = await query(
+          `http_server_request_duration_seconds_count{job="${service.serviceName}", http_route!=""}`,
+        );
         result = (answer.data?.result ?? []) as typeof result;
         if (result.length > 0) break;
       } catch {
@@ -211,6 +239,37 @@ describe('real Prometheus scraping tracewire', () => {
     expect(result.map((series) => series.metric.http_route)).toContain(service.route);
     expect(result[0]?.metric.job).toBe(service.serviceName);
   }, 30_000);
+
+  it.skipIf(exampleNotBuilt)(
+    `reads the express-api example's request histogram back by route${exampleNotBuilt ? ` (skipped: ${exampleNotBuilt})` : ''}`,
+    async () => {
+      const deadline = Date.now() + 25_000;
+      let result: { metric: Record<string, string>; value: [number, string] }[] = [];
+      while (Date.now() < deadline) {
+        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog.join('')}`);
+        try {
+          const answer = await query(
+            'http_server_request_duration_seconds_count{job="express-api", http_route="/api/items/:id"}',
+          );
+          result = (answer.data?.result ?? []) as typeof result;
+          if (result.length > 0) break;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(
+        result.length,
+        `no series after 25 s; prometheus said:\n${prometheusLog.join('')}`,
+      ).toBeGreaterThan(0);
+      expect(result[0]?.metric).toMatchObject({
+        http_request_method: 'GET',
+        http_response_status_code: '200',
+      });
+      expect(Number(result[0]?.value[1])).toBe(3);
+    },
+    30_000,
+  );
 
   it('accepts every dashboard PromQL expression', async () => {
     const rejected: string[] = [];
@@ -227,11 +286,12 @@ describe('real Prometheus scraping tracewire', () => {
     // rate() needs two samples of the counter; scrapes run every second.
     const deadline = Date.now() + 10_000;
     let result: { metric: Record<string, string> }[] = [];
-    while (Date.now() < deadline && result.length === 0) {
+    const hasService = () => result.some((series) => series.metric.job === service.serviceName);
+    while (Date.now() < deadline && !hasService()) {
       await service.drive({ ok: 1, failing: 0 });
       const answer = await query(withGrafanaVariables(expression!.expr));
       result = (answer.data?.result ?? []) as typeof result;
-      if (result.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!hasService()) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(result.map((series) => [series.metric.job, series.metric.http_route])).toContainEqual([
       service.serviceName,
