@@ -32,13 +32,17 @@ export interface ChildApp {
  */
 export async function startChildApp(
   script: string,
-  options: { env?: Record<string, string>; nodeArgs?: string[]; cwd?: string } = {},
+  options: { env?: Record<string, string>; nodeArgs?: string[]; cwd?: string; fixturesDir?: string } = {},
 ): Promise<ChildApp> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(fixturesDir, script)], {
-    cwd: options.cwd ?? coreDir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), path.join(options.fixturesDir ?? fixturesDir, script)],
+    {
+      cwd: options.cwd ?? coreDir,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   const parsed: Record<string, unknown>[] = [];
