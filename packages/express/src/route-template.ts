@@ -113,21 +113,23 @@ export function joinRouteTemplate(mount: string, path: string): string {
   return path.startsWith('/') ? `${mount}${path}` : `${mount}/${path}`;
 }
 
-/**
- * Calls `onRoute` with the full route template (`/v1/users/:id`, mount paths of routers
- * and sub-apps included) each time Express matches a route for this request, so spans,
- * logs and errors raised inside the route already know it. The last matched route wins
- * (`next('route')`, or a handler passing the request on). `req.route` and `req.baseUrl`
- * stay ordinary read/write properties for Express and the app.
- */
-export function watchRouteTemplate(request: object, onRoute: (template: string) => void): void {
-  const fields = request as { baseUrl?: unknown; route?: unknown; params?: unknown };
-  const currentParams = (): Params =>
-    typeof fields.params === 'object' && fields.params !== null ? (fields.params as Params) : {};
+const ROOT_MOUNT: MountPrefix = Object.freeze({ raw: '', template: '', params: Object.freeze({}) });
+const ROUTE_WATCH = Symbol.for('tracewire.express.route-watch');
 
-  // Mount prefixes from the outermost app down to the router the request is in now.
-  const mounts: MountPrefix[] = [{ raw: '', template: '', params: {} }];
-  const enter = (raw: string): MountPrefix => {
+/** What one request's watch knows: the two properties' values and the mounts entered. */
+class RouteWatch {
+  /** Mount prefixes from the outermost app down to the router the request is in now. */
+  private readonly mounts: MountPrefix[] = [ROOT_MOUNT];
+
+  constructor(
+    private readonly request: { params?: unknown },
+    public baseUrl: unknown,
+    public route: unknown,
+    readonly onRoute: (template: string) => void,
+  ) {}
+
+  enter(raw: string): MountPrefix {
+    const mounts = this.mounts;
     // Leaving a router restores an outer prefix: return to it.
     for (let index = mounts.length - 1; index >= 0; index--) {
       if (mounts[index]?.raw === raw) {
@@ -138,38 +140,73 @@ export function watchRouteTemplate(request: object, onRoute: (template: string) 
     // Entering one: the router sets `req.params` to the mount's parameters first.
     while (mounts.length > 1 && !isPrefixAtBoundary((mounts.at(-1) as MountPrefix).raw, raw)) mounts.pop();
     const outer = mounts.at(-1) as MountPrefix;
-    const params = currentParams();
+    const { params: current } = this.request;
+    const params = typeof current === 'object' && current !== null ? (current as Params) : {};
     const consumed = templateOfConsumedPath(raw.slice(outer.raw.length), params, outer.params);
     const mount = { raw, template: `${outer.template}${consumed}`, params };
     mounts.push(mount);
     return mount;
-  };
+  }
+}
 
-  let baseUrl = fields.baseUrl;
-  let route = fields.route;
-  if (typeof baseUrl === 'string' && baseUrl !== '') enter(baseUrl);
+interface WatchedRequest {
+  [ROUTE_WATCH]: RouteWatch;
+}
+
+// The accessors are the same functions for every request, with the state in one object
+// on the request: V8 then gives every watched request the same shape, where a pair of
+// fresh closures per request would give each request a shape of its own.
+function getBaseUrl(this: WatchedRequest): unknown {
+  return this[ROUTE_WATCH].baseUrl;
+}
+
+function setBaseUrl(this: WatchedRequest, value: unknown): void {
+  const watch = this[ROUTE_WATCH];
+  if (typeof value === 'string') watch.enter(value);
+  watch.baseUrl = value;
+}
+
+function getRoute(this: WatchedRequest): unknown {
+  return this[ROUTE_WATCH].route;
+}
+
+function setRoute(this: WatchedRequest, value: unknown): void {
+  const watch = this[ROUTE_WATCH];
+  watch.route = value;
+  const path = routePathText((value as { path?: unknown } | null | undefined)?.path);
+  if (path === undefined) return;
+  const mount = typeof watch.baseUrl === 'string' ? watch.enter(watch.baseUrl).template : '';
+  watch.onRoute(joinRouteTemplate(mount, path));
+}
+
+const BASE_URL_PROPERTY: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: getBaseUrl,
+  set: setBaseUrl,
+};
+const ROUTE_PROPERTY: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: getRoute,
+  set: setRoute,
+};
+
+/**
+ * Calls `onRoute` with the full route template (`/v1/users/:id`, mount paths of routers
+ * and sub-apps included) each time Express matches a route for this request, so spans,
+ * logs and errors raised inside the route already know it. The last matched route wins
+ * (`next('route')`, or a handler passing the request on). `req.route` and `req.baseUrl`
+ * stay ordinary read/write properties for Express and the app.
+ */
+export function watchRouteTemplate(request: object, onRoute: (template: string) => void): void {
+  const fields = request as { baseUrl?: unknown; route?: unknown; params?: unknown };
+  const watch = new RouteWatch(fields, fields.baseUrl, fields.route, onRoute);
+  if (typeof watch.baseUrl === 'string' && watch.baseUrl !== '') watch.enter(watch.baseUrl);
   try {
-    Object.defineProperty(request, 'baseUrl', {
-      configurable: true,
-      enumerable: true,
-      get: () => baseUrl,
-      set: (value: unknown) => {
-        if (typeof value === 'string') enter(value);
-        baseUrl = value;
-      },
-    });
-    Object.defineProperty(request, 'route', {
-      configurable: true,
-      enumerable: true,
-      get: () => route,
-      set: (value: unknown) => {
-        route = value;
-        const path = routePathText((value as { path?: unknown } | null | undefined)?.path);
-        if (path === undefined) return;
-        const mount = typeof baseUrl === 'string' ? enter(baseUrl).template : '';
-        onRoute(joinRouteTemplate(mount, path));
-      },
-    });
+    (request as WatchedRequest)[ROUTE_WATCH] = watch;
+    Object.defineProperty(request, 'baseUrl', BASE_URL_PROPERTY);
+    Object.defineProperty(request, 'route', ROUTE_PROPERTY);
   } catch {
     // A request object someone froze: the span keeps its method-only name.
   }

@@ -35,24 +35,42 @@ export function matchedRouteTemplate(ctx: object, value = (ctx as RouterContextF
   return isRouteLayerPath((ctx as RouterContextFields).matched, value) ? value : undefined;
 }
 
+const ROUTE_WATCH = Symbol.for('tracewire.koa.route-watch');
+
+interface WatchedContext {
+  [ROUTE_WATCH]: { value: unknown; onRoute: (template: string) => void };
+}
+
+// The same accessor functions for every request, with the state in one object on the
+// context: every watched context keeps one shape, where fresh closures per request would
+// give each context a shape of its own.
+function getMatchedRoute(this: WatchedContext): unknown {
+  return this[ROUTE_WATCH].value;
+}
+
+function setMatchedRoute(this: WatchedContext, next: unknown): void {
+  const watch = this[ROUTE_WATCH];
+  watch.value = next;
+  const template = matchedRouteTemplate(this, next);
+  if (template) watch.onRoute(template);
+}
+
+const MATCHED_ROUTE_PROPERTY: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: getMatchedRoute,
+  set: setMatchedRoute,
+};
+
 /**
  * Calls `onRoute` as soon as a router names the request's route, so logs, Sentry
  * events and errors raised inside the route already know it. The property stays a
  * plain read/write value for the router and the app.
  */
 export function watchMatchedRoute(ctx: object, onRoute: (template: string) => void): void {
-  let value = (ctx as RouterContextFields)._matchedRoute;
   try {
-    Object.defineProperty(ctx, '_matchedRoute', {
-      configurable: true,
-      enumerable: true,
-      get: () => value,
-      set: (next: unknown) => {
-        value = next;
-        const template = matchedRouteTemplate(ctx, next);
-        if (template) onRoute(template);
-      },
-    });
+    (ctx as WatchedContext)[ROUTE_WATCH] = { value: (ctx as RouterContextFields)._matchedRoute, onRoute };
+    Object.defineProperty(ctx, '_matchedRoute', MATCHED_ROUTE_PROPERTY);
   } catch {
     // A frozen or sealed context: the route is still read once the request is done.
   }

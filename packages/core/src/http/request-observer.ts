@@ -126,6 +126,174 @@ const IGNORED_REQUEST = (log: Logger, requestId: string): ObservedRequest => ({
   finish: () => {},
 });
 
+/** What every request of one observer shares. */
+interface ObserverSettings {
+  handle: ObservabilityHandle;
+  accessLog: boolean;
+  shouldCapture: (error: unknown, status: number) => boolean;
+  recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
+}
+
+/**
+ * One followed request. A class rather than an object literal of closures: requests are
+ * the hot path, and instances of one class share their shape and their methods, where a
+ * literal with a getter and a dozen closures per request costs microseconds and keeps
+ * the garbage collector busy.
+ */
+class FollowedRequest implements ObservedRequest {
+  readonly ignored = false;
+  route: string | undefined = undefined;
+  /** The request's own Sentry isolation scope, once `run()` created it. */
+  private isolationScope: Sentry.Scope | undefined = undefined;
+  private finished = false;
+  private errorType: string | undefined = undefined;
+
+  constructor(
+    private readonly settings: ObserverSettings,
+    readonly requestId: string,
+    readonly log: Logger,
+    readonly span: Span | undefined,
+    /** The span tracewire started itself (no http instrumentation span to adopt). */
+    private readonly ownSpan: Span | undefined,
+    private readonly requestContext: Context,
+    private readonly rpcMetadata: ReturnType<typeof getRPCMetadata>,
+    private readonly method: string,
+    private readonly scheme: string,
+    private readonly path: string,
+    private readonly request: IncomingRequestInfo,
+    private readonly startedAt: bigint,
+  ) {}
+
+  setRoute(template: string): void {
+    if (!template) return;
+    this.route = template;
+    this.span?.updateName(`${this.method} ${template}`);
+    this.span?.setAttribute('http.route', template);
+    // The http instrumentation reads the route from here when the response ends,
+    // for both the span attribute and its duration metric.
+    if (this.rpcMetadata?.type === RPCType.HTTP) this.rpcMetadata.route = template;
+    this.isolationScope?.setTransactionName(`${this.method} ${template}`);
+    this.isolationScope?.setTag('http.route', template);
+  }
+
+  run<T>(callback: () => T): T {
+    if (!this.settings.handle.pipelines.sentry) return this.inContext(callback);
+    // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
+    // `setContext()` in one request never bleeds into another.
+    return Sentry.withIsolationScope((scope) => {
+      this.isolationScope = scope;
+      // Named by method until the route is known, never by the raw URL.
+      scope.setTransactionName(this.transactionName());
+      scope.setTag('request_id', this.requestId);
+      scope.setTag('http.method', this.method);
+      if (this.route) scope.setTag('http.route', this.route);
+      // An error log line captured before the adapter's error handler runs is the
+      // request's one event for that error: it describes the request too.
+      scope.addEventProcessor((event) => {
+        event.request ??= this.requestData();
+        return event;
+      });
+      return this.inContext(callback);
+    });
+  }
+
+  captureError(error: unknown, status: number): string | undefined {
+    this.errorType = String(status);
+    const span = this.span;
+    if (span) {
+      if (error instanceof Error) span.recordException(error);
+      else span.recordException({ message: String(error) });
+      // Semantic conventions: a 4xx is the client's mistake, not a server span error.
+      if (status >= 500) {
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    if (!this.settings.handle.pipelines.sentry || !this.settings.shouldCapture(error, status))
+      return undefined;
+    const capture = () =>
+      Sentry.withScope((scope) => {
+        scope.setTransactionName(this.transactionName());
+        scope.setTag('request_id', this.requestId);
+        scope.setTag('http.method', this.method);
+        scope.setTag('http.status_code', String(status));
+        if (this.route) scope.setTag('http.route', this.route);
+        scope.setContext('response', { status_code: status });
+        scope.addEventProcessor((event) => {
+          event.request = this.requestData();
+          return event;
+        });
+        return captureOnce(error);
+      });
+    // Capture inside the request's trace context so the event carries its trace ID.
+    return span ? context.with(trace.setSpan(context.active(), span), capture) : capture();
+  }
+
+  finish(status: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    const seconds = Number(process.hrtime.bigint() - this.startedAt) / 1e9;
+    const ownSpan = this.ownSpan;
+    if (ownSpan) {
+      ownSpan.setAttribute('http.response.status_code', status);
+      if (status >= 500) {
+        ownSpan.setStatus({ code: SpanStatusCode.ERROR });
+        ownSpan.setAttribute('error.type', this.errorType ?? String(status));
+      }
+      ownSpan.end();
+      const attributes: Record<string, string | number> = {
+        'http.request.method': this.method,
+        'http.response.status_code': status,
+        'url.scheme': this.scheme,
+      };
+      if (this.route) attributes['http.route'] = this.route;
+      if (status >= 500) attributes['error.type'] = this.errorType ?? String(status);
+      this.settings.recordDuration(seconds, attributes);
+    }
+    if (!this.settings.accessLog) return;
+    if (this.span) {
+      context.with(trace.setSpan(context.active(), this.span), this.writeAccessLog, this, status, seconds);
+    } else {
+      this.writeAccessLog(status, seconds);
+    }
+  }
+
+  private writeAccessLog(status: number, seconds: number): void {
+    const { method, route, path } = this;
+    this.log[status >= 500 ? 'error' : 'info'](
+      {
+        http: { method, route, path, status_code: status },
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      `${method} ${route ?? path} ${status}`,
+    );
+  }
+
+  private inContext<T>(callback: () => T): T {
+    return this.ownSpan ? context.with(this.requestContext, callback) : callback();
+  }
+
+  private transactionName(): string {
+    return this.route ? `${this.method} ${this.route}` : this.method;
+  }
+
+  /**
+   * What every Sentry event of this request says about it: never the raw query values
+   * or credentials, only safe headers.
+   */
+  private requestData() {
+    const { headers, url } = this.request;
+    const host = typeof headers.host === 'string' ? headers.host : 'localhost';
+    return {
+      method: this.method,
+      url: redactQueryString(`${this.scheme}://${host}${url ?? '/'}`),
+      headers: safeHeaders(headers),
+    };
+  }
+}
+
 /**
  * The request lifecycle shared by the Express, Fastify and Koa adapters, so the three
  * produce one shape of span, log line, metric and Sentry event.
@@ -151,19 +319,22 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
   }
   const requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
   const sendTraceResponse = options.traceResponseHeader !== false;
-  const accessLog = options.accessLog !== false;
-  const shouldCapture = options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500);
   const tracer = trace.getTracer('@tracewire/core', TRACEWIRE_VERSION);
   let durationHistogram: Histogram | undefined;
-  const recordDuration = (seconds: number, attributes: Record<string, string | number>) => {
-    durationHistogram ??= metrics
-      .getMeter('@tracewire/core', TRACEWIRE_VERSION)
-      .createHistogram('http.server.request.duration', {
-        unit: 's',
-        description: 'Duration of HTTP server requests.',
-        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-      });
-    durationHistogram.record(seconds, attributes);
+  const settings: ObserverSettings = {
+    handle,
+    accessLog: options.accessLog !== false,
+    shouldCapture: options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500),
+    recordDuration(seconds, attributes) {
+      durationHistogram ??= metrics
+        .getMeter('@tracewire/core', TRACEWIRE_VERSION)
+        .createHistogram('http.server.request.duration', {
+          unit: 's',
+          description: 'Duration of HTTP server requests.',
+          advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+        });
+      durationHistogram.record(seconds, attributes);
+    },
   };
 
   return {
@@ -217,129 +388,20 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         }
       }
 
-      const log = handle.logger.child({ request_id: requestId });
-      const host = typeof request.headers.host === 'string' ? request.headers.host : 'localhost';
-      // What every Sentry event of this request says about it: never the raw query
-      // values or credentials, only safe headers.
-      const requestData = () => ({
-        method,
-        url: redactQueryString(`${scheme}://${host}${request.url ?? '/'}`),
-        headers: safeHeaders(request.headers),
-      });
-      let route: string | undefined;
-      // The request's own Sentry isolation scope, once `run()` created it: events the app
-      // sends itself (an error log line, `Sentry.captureException`) are named from it.
-      let isolationScope: Sentry.Scope | undefined;
-      let finished = false;
-      let errorType: string | undefined;
-
-      const observed: ObservedRequest = {
-        ignored: false,
+      return new FollowedRequest(
+        settings,
         requestId,
-        log,
+        handle.logger.child({ request_id: requestId }),
         span,
-        get route() {
-          return route;
-        },
-        setRoute(template: string) {
-          if (!template) return;
-          route = template;
-          span?.updateName(`${method} ${template}`);
-          span?.setAttribute('http.route', template);
-          // The http instrumentation reads the route from here when the response ends,
-          // for both the span attribute and its duration metric.
-          if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = template;
-          isolationScope?.setTransactionName(`${method} ${template}`);
-          isolationScope?.setTag('http.route', template);
-        },
-        run<T>(callback: () => T): T {
-          const inContext = () => (ownSpan ? context.with(requestContext, callback) : callback());
-          if (!handle.pipelines.sentry) return inContext();
-          // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
-          // `setContext()` in one request never bleeds into another.
-          return Sentry.withIsolationScope((scope) => {
-            isolationScope = scope;
-            // Named by method until the route is known, never by the raw URL.
-            scope.setTransactionName(route ? `${method} ${route}` : method);
-            scope.setTag('request_id', requestId);
-            scope.setTag('http.method', method);
-            if (route) scope.setTag('http.route', route);
-            // An error log line captured before the adapter's error handler runs is the
-            // request's one event for that error: it describes the request too.
-            scope.addEventProcessor((event) => {
-              event.request ??= requestData();
-              return event;
-            });
-            return inContext();
-          });
-        },
-        captureError(error: unknown, status: number) {
-          errorType = String(status);
-          if (span) {
-            if (error instanceof Error) span.recordException(error);
-            else span.recordException({ message: String(error) });
-            // Semantic conventions: a 4xx is the client's mistake, not a server span error.
-            if (status >= 500) {
-              span.setStatus({
-                code: SpanStatusCode.ERROR,
-                message: error instanceof Error ? error.message : String(error),
-              });
-            }
-          }
-          if (!handle.pipelines.sentry || !shouldCapture(error, status)) return undefined;
-          const transaction = route ? `${method} ${route}` : method;
-          const capture = () =>
-            Sentry.withScope((scope) => {
-              scope.setTransactionName(transaction);
-              scope.setTag('request_id', requestId);
-              scope.setTag('http.method', method);
-              scope.setTag('http.status_code', String(status));
-              if (route) scope.setTag('http.route', route);
-              scope.setContext('response', { status_code: status });
-              scope.addEventProcessor((event) => {
-                event.request = requestData();
-                return event;
-              });
-              return captureOnce(error);
-            });
-          // Capture inside the request's trace context so the event carries its trace ID.
-          return span ? context.with(trace.setSpan(context.active(), span), capture) : capture();
-        },
-        finish(status: number) {
-          if (finished) return;
-          finished = true;
-          const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-          if (ownSpan) {
-            ownSpan.setAttribute('http.response.status_code', status);
-            if (status >= 500) {
-              ownSpan.setStatus({ code: SpanStatusCode.ERROR });
-              ownSpan.setAttribute('error.type', errorType ?? String(status));
-            }
-            ownSpan.end();
-            const attributes: Record<string, string | number> = {
-              'http.request.method': method,
-              'http.response.status_code': status,
-              'url.scheme': scheme,
-            };
-            if (route) attributes['http.route'] = route;
-            if (status >= 500) attributes['error.type'] = errorType ?? String(status);
-            recordDuration(seconds, attributes);
-          }
-          if (accessLog) {
-            const write = () =>
-              log[status >= 500 ? 'error' : 'info'](
-                {
-                  http: { method, route, path, status_code: status },
-                  duration_ms: Math.round(seconds * 1e6) / 1e3,
-                },
-                `${method} ${route ?? path} ${status}`,
-              );
-            if (span) context.with(trace.setSpan(context.active(), span), write);
-            else write();
-          }
-        },
-      };
-      return observed;
+        ownSpan,
+        requestContext,
+        rpcMetadata,
+        method,
+        scheme,
+        path,
+        request,
+        startedAt,
+      );
     },
   };
 }
