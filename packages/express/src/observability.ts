@@ -54,6 +54,8 @@ export function observability(options: ObservabilityOptions = {}): RequestHandle
       url: req.originalUrl ?? req.url,
       headers: req.headers,
       scheme: req.protocol,
+      httpVersion: req.httpVersion,
+      socket: req.socket,
       setResponseHeader: (name, value) => res.setHeader(name, value),
     });
     setObservedRequest(req, observed);
@@ -61,7 +63,7 @@ export function observability(options: ObservabilityOptions = {}): RequestHandle
     fields.log = observed.log;
     fields.requestId = observed.requestId;
     if (observed.ignored) {
-      next();
+      observed.run(() => next());
       return;
     }
     watchRouteTemplate(req, (template) => observed.setRoute(template));

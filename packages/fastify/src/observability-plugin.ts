@@ -71,6 +71,9 @@ function observabilityPlugin(
     return;
   }
   const serverLogger = instance.log;
+  // The plugin sees every request of this server: OpenTelemetry's http instrumentation
+  // steps aside for it, so each request has one server span (the plugin's), from the first.
+  observer.ownServer(instance.server);
   const report = (state: RequestState, status: number) => {
     if (state.reported || state.error === undefined) return;
     state.reported = true;
@@ -98,13 +101,15 @@ function observabilityPlugin(
       url: request.url,
       headers: request.headers,
       scheme: request.protocol,
+      httpVersion: request.raw.httpVersion,
+      socket: request.raw.socket,
       setResponseHeader: (name, value) => {
         reply.header(name, value);
       },
     });
     installRequestLogger(request, observed, handle.logger, serverLogger);
     if (observed.ignored) {
-      hookDone();
+      observed.run(() => hookDone());
       return;
     }
     const route = routeTemplateOf(request);

@@ -91,6 +91,8 @@ export function observability(options: KoaObservabilityOptions = {}): Middleware
       url: ctx.originalUrl,
       headers: ctx.headers,
       scheme: ctx.protocol,
+      httpVersion: ctx.req.httpVersion,
+      socket: ctx.req.socket,
       setResponseHeader: (name, value) => {
         ctx.set(name, value);
         responseHeaders[name] = value;
@@ -100,7 +102,7 @@ export function observability(options: KoaObservabilityOptions = {}): Middleware
     ctx.state.requestId = observed.requestId;
     ctx.log = observed.log;
     keepHeadersOnErrorResponse(ctx, responseHeaders);
-    if (observed.ignored) return next();
+    if (observed.ignored) return observed.run(next);
 
     if (!watchedApps.has(ctx.app)) {
       watchedApps.add(ctx.app);

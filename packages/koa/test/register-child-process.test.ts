@@ -34,7 +34,7 @@ describe.skipIf(notBuilt !== undefined).each([['koa'], ['koa2']])(
         TRACEWIRE_METRICS: 'otlp',
       });
 
-    it('names the instrumentation server span and its metric by route, once per request', async () => {
+    it('names the server span and its metric by route, once per request; the adapter owns them after the first', async () => {
       app = await start();
       const requests = 3;
       const responses = [];
@@ -62,6 +62,22 @@ describe.skipIf(notBuilt !== undefined).each([['koa'], ['koa2']])(
         ['GET /users/:id', '@opentelemetry/instrumentation-http', spanId],
       ]);
       expect(spans[0]?.attributes['http.route']).toBe('/users/:id');
+      // The instrumentation stepped aside for this server after the adapter's first
+      // request: later requests have the adapter's span, and only that one.
+      for (const later of responses.slice(1)) {
+        const laterSpans = serverSpans.filter((span) => span.traceId === later.traceId);
+        expect(laterSpans.map((span) => [span.name, span.scope.name, span.spanId])).toEqual([
+          ['GET /users/:id', '@tracewire/core', later.spanId],
+        ]);
+        expect(laterSpans[0]?.attributes).toMatchObject({
+          'http.route': '/users/:id',
+          'http.request.method': 'GET',
+          'http.response.status_code': 200,
+          'url.path': expect.stringMatching(/^\/users\/4\d$/),
+          'server.address': '127.0.0.1',
+          'network.protocol.version': '1.1',
+        });
+      }
       expect(serverSpans.find((span) => span.attributes['http.route'] === '/v2/users/:id')?.name).toBe(
         'GET /v2/users/:id',
       );
@@ -96,13 +112,19 @@ describe.skipIf(notBuilt !== undefined).each([['koa'], ['koa2']])(
         (point) =>
           point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/users/:id',
       );
+      // The first request's data point comes from the instrumentation, the rest from the
+      // adapter: every request is counted once.
       expect(new Set(points.map((point) => point.scope.name))).toEqual(
-        new Set(['@opentelemetry/instrumentation-http']),
+        new Set(['@opentelemetry/instrumentation-http', '@tracewire/core']),
       );
-      const newest = points.reduce((latest, point) =>
-        BigInt(point.timeUnixNano) > BigInt(latest.timeUnixNano) ? point : latest,
-      );
-      expect(newest.count).toBe(requests);
+      const newestCount = (scope: string) =>
+        points
+          .filter((point) => point.scope.name === scope)
+          .reduce((latest, point) =>
+            BigInt(point.timeUnixNano) > BigInt(latest.timeUnixNano) ? point : latest,
+          ).count;
+      expect(newestCount('@opentelemetry/instrumentation-http')).toBe(1);
+      expect(newestCount('@tracewire/core')).toBe(requests - 1);
     });
 
     it.each([

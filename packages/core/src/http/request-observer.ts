@@ -11,7 +11,7 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import type { Logger } from 'pino';
 import { getObservability } from '../init/global-state.ts';
@@ -20,6 +20,7 @@ import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
+import { stepAsideForAdapter } from './step-aside.ts';
 
 /** Options every tracewire framework adapter accepts. */
 export interface RequestObserverOptions {
@@ -43,6 +44,15 @@ export interface IncomingRequestInfo {
   headers: IncomingHttpHeaders;
   /** `http` or `https`. */
   scheme?: string;
+  /** The request's HTTP version (`1.1`, `2.0`). */
+  httpVersion?: string;
+  /**
+   * The request's socket (`req.socket`). Through it, OpenTelemetry's http
+   * instrumentation steps aside for the server once the adapter has seen a request
+   * there: the adapter's server span replaces the instrumentation's instead of
+   * following it, so each request pays for one server span, not two.
+   */
+  socket?: object;
   setResponseHeader(name: string, value: string): void;
 }
 
@@ -107,6 +117,15 @@ function safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return picked;
 }
 
+/** `server.address` and `server.port` from a Host header (`api.example.com:8080`, `[::1]:3000`). */
+function hostAttributes(host: unknown, attributes: Record<string, string | number>): void {
+  if (typeof host !== 'string' || host === '') return;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host);
+  if (!match?.[1]) return;
+  attributes['server.address'] = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
+  if (match[2]) attributes['server.port'] = Number(match[2]);
+}
+
 function traceResponseValue(span: Span): string | undefined {
   const spanContext = span.spanContext();
   if (!trace.isSpanContextValid(spanContext)) return undefined;
@@ -121,7 +140,8 @@ const IGNORED_REQUEST = (log: Logger, requestId: string): ObservedRequest => ({
   span: undefined,
   route: undefined,
   setRoute: () => {},
-  run: (callback) => callback(),
+  // Nothing inside an ignored request is traced: a health check's own calls make no spans.
+  run: (callback) => context.with(suppressTracing(context.active()), callback),
   captureError: () => undefined,
   finish: () => {},
 });
@@ -159,6 +179,7 @@ class FollowedRequest implements ObservedRequest {
     private readonly rpcMetadata: ReturnType<typeof getRPCMetadata>,
     private readonly method: string,
     private readonly scheme: string,
+    private readonly httpVersion: string | undefined,
     private readonly path: string,
     private readonly request: IncomingRequestInfo,
     private readonly startedAt: bigint,
@@ -248,6 +269,7 @@ class FollowedRequest implements ObservedRequest {
         'http.response.status_code': status,
         'url.scheme': this.scheme,
       };
+      if (this.httpVersion) attributes['network.protocol.version'] = this.httpVersion;
       if (this.route) attributes['http.route'] = this.route;
       if (status >= 500) attributes['error.type'] = this.errorType ?? String(status);
       this.settings.recordDuration(seconds, attributes);
@@ -337,8 +359,21 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
     },
   };
 
+  const stepAside = (server: unknown) => {
+    // Only tracewire's own http instrumentation steps aside, never one the app runs itself.
+    if (!handle.config.sdkDisabled) stepAsideForAdapter(server);
+  };
+
   return {
     handle,
+    /**
+     * Makes this adapter the owner of the server's spans from its next request on, for an
+     * adapter that knows its server before the first request (Fastify's `instance.server`).
+     * Others pass the request's socket to `start()`, which does this on the first request.
+     */
+    ownServer(server: unknown): void {
+      stepAside(server);
+    },
     start(request: IncomingRequestInfo): ObservedRequest {
       const requestId = resolveRequestId(request.headers[requestIdHeader]);
       try {
@@ -355,19 +390,26 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
       const parentContext = context.active();
       const rpcMetadata = getRPCMetadata(parentContext);
       const instrumentationSpan = rpcMetadata?.type === RPCType.HTTP ? rpcMetadata.span : undefined;
+      // tracewire's own http instrumentation wrapped this server: from the next request
+      // on, this observer's span is the server span.
+      if (instrumentationSpan && request.socket) stepAside((request.socket as { server?: unknown }).server);
 
       let ownSpan: Span | undefined;
       let requestContext: Context = parentContext;
       if (!instrumentationSpan) {
         const extracted = propagation.extract(parentContext, request.headers);
-        ownSpan = tracer.startSpan(
-          method,
-          {
-            kind: SpanKind.SERVER,
-            attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': scheme },
-          },
-          extracted,
-        );
+        // The attributes the http instrumentation gives its server span, minus the
+        // query string and the peer's address.
+        const attributes: Record<string, string | number> = {
+          'http.request.method': method,
+          'url.path': path,
+          'url.scheme': scheme,
+        };
+        hostAttributes(request.headers.host, attributes);
+        if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
+        const userAgent = request.headers['user-agent'];
+        if (typeof userAgent === 'string') attributes['user_agent.original'] = userAgent;
+        ownSpan = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, extracted);
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
@@ -398,6 +440,7 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         rpcMetadata,
         method,
         scheme,
+        request.httpVersion,
         path,
         request,
         startedAt,
