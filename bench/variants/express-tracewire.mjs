@@ -9,7 +9,8 @@ const { default: express } = await import('express');
 const { observability, errorHandler } = await import('@tracewire/express');
 
 const app = express();
-app.use(observability());
+// One log line per request, as in every variant: the access log (on by default) is off.
+app.use(observability({ accessLog: false }));
 app.get(HELLO_ROUTE, (req, res) => {
   req.log.info({ id: req.params.id }, 'hello');
   res.json(helloBody(req.params.id));

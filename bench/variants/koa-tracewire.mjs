@@ -10,7 +10,8 @@ const { default: Router } = await import('@koa/router');
 const { observability } = await import('@tracewire/koa');
 
 const app = new Koa();
-app.use(observability());
+// One log line per request, as in every variant: the access log (on by default) is off.
+app.use(observability({ accessLog: false }));
 const router = new Router();
 router.get(HELLO_ROUTE, (ctx) => {
   ctx.log.info({ id: ctx.params.id }, 'hello');
