@@ -20,3 +20,22 @@ export function readRssMb(pid) {
     return null;
   }
 }
+
+// Clock ticks per second of /proc/<pid>/stat's CPU times: 100 on every mainstream Linux build.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) `pid` has used so far, in seconds, or null when it cannot be
+ * read (not Linux, process gone).
+ */
+export function readCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}

@@ -21,6 +21,10 @@ function percent(value) {
   return Number.isFinite(value) ? `${number(value * 100)} %` : dash;
 }
 
+function times(value) {
+  return Number.isFinite(value) ? `${number(value, 1)}×` : dash;
+}
+
 function megabytes(bytes) {
   return bytes >= 100 * 1024 ? `${number(bytes / 1024 ** 2, 1)} MB` : `${number(bytes / 1024, 1)} kB`;
 }
@@ -65,7 +69,21 @@ function throughputSection(report) {
   const { settings } = report;
   const rows = report.throughput.map((row) => {
     if (row.status === 'pending' || row.status === 'failed') {
-      return [row.framework, row.label, dash, dash, dash, dash, dash, dash, dash, dash, notRun(row)];
+      return [
+        row.framework,
+        row.label,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        dash,
+        notRun(row),
+      ];
     }
     const notes = [
       ...(row.status === 'errors' ? [`⚠ ${row.reason}`] : []),
@@ -83,6 +101,10 @@ function throughputSection(report) {
       latency(row.latencyP50Ms),
       latency(row.latencyP99Ms),
       number(row.rssMb),
+      row.cpuMicrosPerRequest === null || row.cpuMicrosPerRequest === undefined
+        ? dash
+        : number(row.cpuMicrosPerRequest),
+      row.kind === 'bare' ? '1.0×' : times(row.cpuRatioToBare),
       number(row.errors),
       exportSummary(row),
       notes.join('; '),
@@ -104,8 +126,10 @@ function throughputSection(report) {
     `\`GET /hello/:id\` (${settings.requestIds.length} distinct ids), one log line per request; autocannon with ` +
       `${settings.connections} connections, pipelining 1, ${settings.warmupSeconds} s warmup + ${settings.durationSeconds} s ` +
       `measured per round, ${settings.rounds} round(s) interleaved; medians across rounds. "% of bare" compares with the ` +
-      'same framework’s bare variant. RSS is read from the server process at the end of a round. Export is what reached the ' +
-      'sink over all rounds.',
+      'same framework’s bare variant. RSS is read from the server process at the end of a round. Server CPU is the server ' +
+      'process’s user + system time per request served (warmup included), and "× bare CPU" compares it with bare: unlike ' +
+      'req/s it does not depend on whether the server or autocannon was the bottleneck. Export is what reached the sink ' +
+      'over all rounds.',
     '',
     table(
       [
@@ -117,6 +141,8 @@ function throughputSection(report) {
         'p50 ms',
         'p99 ms',
         'RSS MB',
+        'server CPU µs/request',
+        '× bare CPU',
         'errors',
         'export to sink',
         'notes',

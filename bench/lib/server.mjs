@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { captureOutput, spawnTracked, stopChild, waitForStdout } from './children.mjs';
-import { readRssMb } from './process-info.mjs';
+import { readCpuSeconds, readRssMb } from './process-info.mjs';
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -84,6 +84,7 @@ export async function startServer(variant, env, logFile, { timeoutMs = 30_000 } 
     origin,
     startupMs,
     rssMb: () => readRssMb(child.pid),
+    cpuSeconds: () => readCpuSeconds(child.pid),
     output: () => output.text(),
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: () => stopChild(child),

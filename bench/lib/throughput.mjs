@@ -29,6 +29,7 @@ async function runOnce(variant, round, { sink, logDir, settings }) {
   let server;
   try {
     server = await startServer(withProfiler(variant, round, settings.profileDir), variant.env(sink), logFile);
+    const cpuBefore = server.cpuSeconds();
     const load = await drive({
       origin: server.origin,
       ids: REQUEST_IDS,
@@ -39,6 +40,12 @@ async function runOnce(variant, round, { sink, logDir, settings }) {
     });
     // Read before stopping: the memory the server holds under load, not while exiting.
     const rssMb = server.rssMb();
+    const cpuAfter = server.cpuSeconds();
+    // Server CPU per request over warmup and measured load. Unlike req/s it does not
+    // depend on whether the server or autocannon is the bottleneck on a small machine.
+    const driven = load.requests2xx + (load.warmup?.requests2xx ?? 0);
+    const cpuMicrosPerRequest =
+      cpuBefore !== null && cpuAfter !== null && driven > 0 ? ((cpuAfter - cpuBefore) * 1e6) / driven : null;
     const crashed = server.exited();
     await server.stop();
     const failedRequests = load.errors + load.timeouts + load.non2xx;
@@ -50,6 +57,7 @@ async function runOnce(variant, round, { sink, logDir, settings }) {
       round,
       ...load,
       rssMb,
+      cpuMicrosPerRequest,
       startupMs: server.startupMs,
       crashed,
       // What the server printed, when something went wrong: the report's only clue.
@@ -126,6 +134,7 @@ function summarise(entry) {
     latencyP50Ms: median(measured.map((round) => round.latencyP50Ms)),
     latencyP99Ms: median(measured.map((round) => round.latencyP99Ms)),
     rssMb: median(measured.map((round) => round.rssMb)),
+    cpuMicrosPerRequest: median(measured.map((round) => round.cpuMicrosPerRequest)),
     errors,
     // The handlers log once; more means the instrumentation adds lines (an access log).
     logLinesPerRequest,
@@ -153,6 +162,9 @@ export async function runThroughput(variants, context, log) {
           ? `throughput ${round}/${settings.rounds} ${entry.variant.id}: FAILED ${result.failure.split('\n')[0]}`
           : `throughput ${round}/${settings.rounds} ${entry.variant.id}: ${Math.round(result.reqPerSec)} req/s, ` +
               `p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, RSS ${Math.round(result.rssMb)} MB` +
+              (result.cpuMicrosPerRequest !== null
+                ? `, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/request`
+                : '') +
               (result.errors + result.timeouts + result.non2xx > 0
                 ? `, ${result.errors} errors ${result.timeouts} timeouts ${result.non2xx} non-2xx`
                 : ''),
@@ -177,6 +189,10 @@ export async function runThroughput(variants, context, log) {
     const bare = rows.find((other) => other.framework === row.framework && other.kind === 'bare');
     row.ratioToBare =
       row.status === 'ok' && bare?.status === 'ok' ? ratio(row.reqPerSec, bare.reqPerSec) : null;
+    row.cpuRatioToBare =
+      row.status === 'ok' && bare?.status === 'ok'
+        ? ratio(row.cpuMicrosPerRequest, bare.cpuMicrosPerRequest)
+        : null;
   }
   return rows;
 }

@@ -22,6 +22,7 @@ interface Row {
   reason?: string;
   warnings?: string[];
   reqPerSec?: number;
+  cpuMicrosPerRequest?: number | null;
   errors?: number;
   export?: Record<string, { requests: number; bytes: number }>;
   medianMs?: number;
@@ -102,6 +103,8 @@ describe('pnpm bench --quick', () => {
       const variant = VARIANTS.find((candidate) => candidate.id === row.id)!;
       expectRanOrPending(row, () => {
         expect(row.reqPerSec, row.id).toBeGreaterThan(0);
+        // Read from /proc: every server used some CPU for the requests it served.
+        expect(row.cpuMicrosPerRequest, row.id).toBeGreaterThan(0);
         expect(row.errors, row.id).toBe(0);
         expect(row.warnings, row.id).toEqual([]);
         // A variant that exported nothing would look cheaper than it is.
