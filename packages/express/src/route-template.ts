@@ -115,17 +115,21 @@ export function joinRouteTemplate(mount: string, path: string): string {
 
 const ROOT_MOUNT: MountPrefix = Object.freeze({ raw: '', template: '', params: Object.freeze({}) });
 const ROUTE_WATCH = Symbol.for('tracewire.express.route-watch');
+const SHARED_ACCESSORS = Symbol.for('tracewire.express.route-accessors');
 
-/** What one request's watch knows: the two properties' values and the mounts entered. */
+/**
+ * One request's `baseUrl` and `route`, and, once `observability()` watches the request,
+ * the mounts entered and who to tell about a matched route.
+ */
 class RouteWatch {
   /** Mount prefixes from the outermost app down to the router the request is in now. */
   private readonly mounts: MountPrefix[] = [ROOT_MOUNT];
+  onRoute: ((template: string) => void) | undefined = undefined;
 
   constructor(
-    private readonly request: { params?: unknown },
+    private readonly request: object,
     public baseUrl: unknown,
     public route: unknown,
-    readonly onRoute: (template: string) => void,
   ) {}
 
   enter(raw: string): MountPrefix {
@@ -140,7 +144,7 @@ class RouteWatch {
     // Entering one: the router sets `req.params` to the mount's parameters first.
     while (mounts.length > 1 && !isPrefixAtBoundary((mounts.at(-1) as MountPrefix).raw, raw)) mounts.pop();
     const outer = mounts.at(-1) as MountPrefix;
-    const { params: current } = this.request;
+    const current = (this.request as { params?: unknown }).params;
     const params = typeof current === 'object' && current !== null ? (current as Params) : {};
     const consumed = templateOfConsumedPath(raw.slice(outer.raw.length), params, outer.params);
     const mount = { raw, template: `${outer.template}${consumed}`, params };
@@ -150,29 +154,37 @@ class RouteWatch {
 }
 
 interface WatchedRequest {
-  [ROUTE_WATCH]: RouteWatch;
+  [ROUTE_WATCH]?: RouteWatch;
 }
 
-// The accessors are the same functions for every request, with the state in one object
-// on the request: V8 then gives every watched request the same shape, where a pair of
-// fresh closures per request would give each request a shape of its own.
+// `baseUrl` and `route` as accessors over the request's RouteWatch. Without a watch
+// they are plain storage, so requests `observability()` never sees behave as before.
 function getBaseUrl(this: WatchedRequest): unknown {
-  return this[ROUTE_WATCH].baseUrl;
+  return this[ROUTE_WATCH]?.baseUrl;
 }
 
 function setBaseUrl(this: WatchedRequest, value: unknown): void {
   const watch = this[ROUTE_WATCH];
-  if (typeof value === 'string') watch.enter(value);
+  if (watch === undefined) {
+    this[ROUTE_WATCH] = new RouteWatch(this, value, undefined);
+    return;
+  }
+  if (watch.onRoute !== undefined && typeof value === 'string') watch.enter(value);
   watch.baseUrl = value;
 }
 
 function getRoute(this: WatchedRequest): unknown {
-  return this[ROUTE_WATCH].route;
+  return this[ROUTE_WATCH]?.route;
 }
 
 function setRoute(this: WatchedRequest, value: unknown): void {
   const watch = this[ROUTE_WATCH];
+  if (watch === undefined) {
+    this[ROUTE_WATCH] = new RouteWatch(this, undefined, value);
+    return;
+  }
   watch.route = value;
+  if (watch.onRoute === undefined) return;
   const path = routePathText((value as { path?: unknown } | null | undefined)?.path);
   if (path === undefined) return;
   const mount = typeof watch.baseUrl === 'string' ? watch.enter(watch.baseUrl).template : '';
@@ -193,6 +205,36 @@ const ROUTE_PROPERTY: PropertyDescriptor = {
 };
 
 /**
+ * Puts the two accessors on Express's shared request prototype (the object every app's
+ * `app.request` inherits from, sub-apps included), once per Express copy. Express assigns
+ * `req.baseUrl` when a request enters the router, before any middleware runs; with the
+ * accessors inherited, that assignment already lands in the request's watch, and the
+ * request never needs accessors of its own. Redefining a property an object already
+ * has turns it into a slow dictionary-mode object, which every later property access
+ * in Express and the app pays for. Returns false when the prototype is not recognised.
+ */
+function shareAccessors(request: object): boolean {
+  const appRequest = Object.getPrototypeOf(request) as object | null;
+  // Express's `app.request`: its own `app`, over the Express request prototype.
+  if (appRequest === null || !Object.hasOwn(appRequest, 'app')) return false;
+  const shared = Object.getPrototypeOf(appRequest) as (Record<PropertyKey, unknown> & object) | null;
+  if (shared === null || shared === Object.prototype) return false;
+  if (shared[SHARED_ACCESSORS] === true) return true;
+  if (
+    !Object.hasOwn(shared, 'accepts') ||
+    Object.hasOwn(shared, 'baseUrl') ||
+    Object.hasOwn(shared, 'route') ||
+    !Object.isExtensible(shared)
+  ) {
+    return false;
+  }
+  Object.defineProperty(shared, 'baseUrl', { ...BASE_URL_PROPERTY, enumerable: false });
+  Object.defineProperty(shared, 'route', { ...ROUTE_PROPERTY, enumerable: false });
+  Object.defineProperty(shared, SHARED_ACCESSORS, { value: true });
+  return true;
+}
+
+/**
  * Calls `onRoute` with the full route template (`/v1/users/:id`, mount paths of routers
  * and sub-apps included) each time Express matches a route for this request, so spans,
  * logs and errors raised inside the route already know it. The last matched route wins
@@ -200,13 +242,25 @@ const ROUTE_PROPERTY: PropertyDescriptor = {
  * stay ordinary read/write properties for Express and the app.
  */
 export function watchRouteTemplate(request: object, onRoute: (template: string) => void): void {
-  const fields = request as { baseUrl?: unknown; route?: unknown; params?: unknown };
-  const watch = new RouteWatch(fields, fields.baseUrl, fields.route, onRoute);
-  if (typeof watch.baseUrl === 'string' && watch.baseUrl !== '') watch.enter(watch.baseUrl);
+  const fields = request as WatchedRequest & { baseUrl?: unknown; route?: unknown };
   try {
-    (request as WatchedRequest)[ROUTE_WATCH] = watch;
-    Object.defineProperty(request, 'baseUrl', BASE_URL_PROPERTY);
-    Object.defineProperty(request, 'route', ROUTE_PROPERTY);
+    const shared = shareAccessors(request);
+    let watch = fields[ROUTE_WATCH];
+    if (
+      !shared ||
+      watch === undefined ||
+      Object.hasOwn(request, 'baseUrl') ||
+      Object.hasOwn(request, 'route')
+    ) {
+      // The request's own properties (the first request, before the accessors were
+      // shared, or an Express this does not recognise): accessors on the request itself.
+      watch = new RouteWatch(fields, fields.baseUrl, fields.route);
+      fields[ROUTE_WATCH] = watch;
+      Object.defineProperty(request, 'baseUrl', BASE_URL_PROPERTY);
+      Object.defineProperty(request, 'route', ROUTE_PROPERTY);
+    }
+    watch.onRoute = onRoute;
+    if (typeof watch.baseUrl === 'string' && watch.baseUrl !== '') watch.enter(watch.baseUrl);
   } catch {
     // A request object someone froze: the span keeps its method-only name.
   }

@@ -55,6 +55,15 @@ function buildApp(express: ExpressFactory, major: number) {
   });
   app.use('/admin', admin);
 
+  // What Express's request object holds itself, for the shape test below.
+  app.get('/own/:n', (req, res) => {
+    res.json({
+      baseUrl: req.baseUrl,
+      route: req.route.path,
+      ownBaseUrl: Object.hasOwn(req, 'baseUrl'),
+      ownRoute: Object.hasOwn(req, 'route'),
+    });
+  });
   app.get(/^\/files\/(\d+)$/, (_req, res) => {
     res.end();
   });
@@ -179,6 +188,19 @@ describe.each(EXPRESS_MAJORS)('Express $major', ({ major, express }) => {
       route: '/:id/posts/:post',
       params: { id: '7', post: '9' },
     });
+  });
+
+  it("watches the route through Express's shared request prototype, not accessors on each request", async () => {
+    // The first request of a process may still get accessors of its own; later ones must
+    // not: redefining a property Express set turns the request into a slow dictionary.
+    // Express 4 sets `req.baseUrl` before it swaps in its request prototype, so there the
+    // request keeps accessors of its own.
+    await (await fetch(`${baseUrl}/own/1`)).text();
+    const response = await fetch(`${baseUrl}/own/2`);
+    const own = major < 5;
+    expect(await response.json()).toEqual({ baseUrl: '', route: '/own/:n', ownBaseUrl: own, ownRoute: own });
+    const span = await serverSpanOf(response);
+    expect(span.name).toBe('GET /own/:n');
   });
 
   it('names an unmatched request by method only and never puts the raw URL in a label', async () => {

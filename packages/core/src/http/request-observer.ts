@@ -205,9 +205,12 @@ class FollowedRequest implements ObservedRequest {
       this.isolationScope = scope;
       // Named by method until the route is known, never by the raw URL.
       scope.setTransactionName(this.transactionName());
-      scope.setTag('request_id', this.requestId);
-      scope.setTag('http.method', this.method);
-      if (this.route) scope.setTag('http.route', this.route);
+      // One call: each setTag copies the scope's tags.
+      scope.setTags(
+        this.route
+          ? { request_id: this.requestId, 'http.method': this.method, 'http.route': this.route }
+          : { request_id: this.requestId, 'http.method': this.method },
+      );
       // An error log line captured before the adapter's error handler runs is the
       // request's one event for that error: it describes the request too.
       scope.addEventProcessor((event) => {
