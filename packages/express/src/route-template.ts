@@ -9,8 +9,8 @@
 // `req.baseUrl` and `req.route` as plain properties at exactly the moments that matter:
 // `req.params` and then `req.baseUrl` when a mounted router or sub-app is entered,
 // `req.baseUrl` again when it is left, and `req.route` when a route matches. Accessors
-// on the request see each assignment as it happens, so the template is known before the
-// route's handlers run, without patching Express or importing it.
+// for the two properties see each assignment as it happens, so the template is known
+// before the route's handlers run, without wrapping any Express function or importing it.
 
 type Params = Record<string, unknown>;
 
