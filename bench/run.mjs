@@ -65,6 +65,11 @@ const USAGE = `usage: pnpm bench [options]
   --profile               write a CPU profile of every throughput round's server to
                           results/profiles/ (summarise with bench/profile-summary.mjs);
                           the profiler slows the servers, so the report is named "profiled"
+  --with-env <name:K=V,...>
+                          also run every selected non-bare variant with these environment
+                          changes (an empty value removes the variable), as variant
+                          "<id>+<name>" in the same interleaved throughput rounds: an A/B of
+                          one setting (repeatable; throughput only)
   --out <name>            report file name (default: latest, quick, or partial when filtered)
   --out-dir <dir>         report directory (default: bench/results)
   --list                  print the variants and whether they can run, then exit`;
@@ -86,6 +91,7 @@ const { values: args } = parseArgs({
     list: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     sink: { type: 'string', default: 'discard' },
+    'with-env': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -144,7 +150,55 @@ const selected = VARIANTS.filter(
       variantFilter.includes(variant.id) ||
       variantFilter.includes(variant.kind)),
 );
-const filtered = Boolean(args.only || args.variants || args.sections || args.sink !== 'discard');
+// `--with-env name:KEY=VALUE,...`: a copy of each selected instrumented variant whose
+// environment differs only by these variables, measured in the same rounds.
+function parseEnvVariant(spec) {
+  const colon = spec.indexOf(':');
+  const name = colon > 0 ? spec.slice(0, colon) : '';
+  const assignments =
+    colon > 0
+      ? spec
+          .slice(colon + 1)
+          .split(',')
+          .filter(Boolean)
+      : [];
+  if (
+    !/^[\w.-]+$/.test(name) ||
+    assignments.length === 0 ||
+    assignments.some((item) => !/^\w+=/.test(item))
+  ) {
+    console.error(`--with-env expects <name>:KEY=VALUE[,KEY=VALUE...], got ${spec}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const overrides = assignments.map((item) => [
+    item.slice(0, item.indexOf('=')),
+    item.slice(item.indexOf('=') + 1),
+  ]);
+  return { name, overrides };
+}
+const envCopies = (args['with-env'] ?? []).map(parseEnvVariant).flatMap(({ name, overrides }) =>
+  selected
+    .filter((variant) => variant.kind !== BASELINE_KIND)
+    .map((variant) => ({
+      ...variant,
+      id: `${variant.id}+${name}`,
+      kind: `${variant.kind}+${name}`,
+      label: `${variant.label} + ${name}`,
+      availabilityOf: variant.id,
+      env: (sink) => {
+        const env = { ...variant.env(sink) };
+        for (const [key, value] of overrides) {
+          if (value === '') delete env[key];
+          else env[key] = value;
+        }
+        return env;
+      },
+    })),
+);
+selected.push(...envCopies);
+const filtered = Boolean(
+  args.only || args.variants || args.sections || args.sink !== 'discard' || envCopies.length > 0,
+);
 const defaultName = args.quick ? 'quick' : args.profile ? 'profiled' : filtered ? 'partial' : 'latest';
 const outName = args.out ?? defaultName;
 const outDir = path.resolve(args['out-dir'] ?? fileURLToPath(new URL('./results', import.meta.url)));
@@ -154,8 +208,14 @@ const log = (message) => console.log(`bench: ${message}`);
 
 installChildCleanup();
 const startedAt = performance.now();
-const availability = await checkAvailability([...selected, LOGGING_TRACEWIRE_PROBE]);
-const variants = selected.map((variant) => ({ ...variant, availability: availability.get(variant.id) }));
+const availability = await checkAvailability([
+  ...selected.filter((variant) => !variant.availabilityOf),
+  LOGGING_TRACEWIRE_PROBE,
+]);
+const variants = selected.map((variant) => ({
+  ...variant,
+  availability: availability.get(variant.availabilityOf ?? variant.id),
+}));
 
 if (args.list) {
   for (const variant of variants) {
