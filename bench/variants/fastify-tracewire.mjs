@@ -13,7 +13,13 @@ const app = Fastify({
   logController: new LogController({ disableRequestLogging: true }),
 });
 // One log line per request, as in every variant: the access log (on by default) is off.
-await app.register(observability, { accessLog: false });
+// BENCH_FASTIFY_OTEL (for `--with-env` A/B runs only): `off` leaves @fastify/otel out,
+// `no-handler` drops its handler span; unset is the default setup.
+const fastifyOtelSetting = {
+  off: false,
+  'no-handler': { instrumentHandler: false },
+}[process.env.BENCH_FASTIFY_OTEL ?? ''];
+await app.register(observability, { accessLog: false, fastifyOtel: fastifyOtelSetting });
 app.get(HELLO_ROUTE, async (request) => {
   request.log.info({ id: request.params.id }, 'hello');
   return helloBody(request.params.id);

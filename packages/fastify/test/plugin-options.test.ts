@@ -170,6 +170,36 @@ describe.each([5, 4] as const)('Fastify %i', (major) => {
     expect(sink.spans.filter((span) => span.traceId === traceId && span.receiver === 'otlp')).toHaveLength(1);
   });
 
+  it('adds a handler span, named after its route, only when asked to', async () => {
+    const app = await appWith(major, { fastifyOtel: { instrumentHandler: true } });
+    app.get('/anonymous/:id', async (request) => {
+      request.log.info('in the handler');
+      return 'ok';
+    });
+    const response = await app.inject({
+      url: '/anonymous/1',
+      headers: { 'x-request-id': `handler-${major}` },
+    });
+    const traceId = traceIdOf(response.headers.traceresponse);
+    await handle.flush();
+    const spans = await sink.waitFor((s) => {
+      const found = s.spans.filter((span) => span.traceId === traceId && span.receiver === 'otlp');
+      return found.length >= 3 ? found : undefined;
+    });
+    const request = spans.find((span) => span.name === 'request');
+    const handler = spans.find((span) => span.name.startsWith('handler'));
+    expect(handler).toMatchObject({ name: 'handler - /anonymous/:id', parentSpanId: request?.spanId });
+    expect(spans.map((span) => span.name).sort()).toEqual([
+      'GET /anonymous/:id',
+      'handler - /anonymous/:id',
+      'request',
+    ]);
+    const line = logs.lines.find(
+      (candidate) => candidate.request_id === `handler-${major}` && candidate.msg === 'in the handler',
+    );
+    expect(line?.span_id).toBe(handler?.spanId);
+  });
+
   it('adds a span per lifecycle hook only when asked to', async () => {
     const app = await appWith(major, {
       fastifyOtel: { instrumentHooks: ['preHandler'], instrumentHandler: false },

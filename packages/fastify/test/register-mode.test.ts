@@ -65,7 +65,7 @@ describe.skipIf(!packagesAreBuilt)(
         const { traceId, spanId } = responses[0]!.trace!;
         const spans = await sink.waitFor((s) => {
           const found = s.spans.filter((span) => span.receiver === 'otlp' && span.traceId === traceId);
-          return found.length >= 3 ? found : undefined;
+          return found.length >= 2 ? found : undefined;
         });
         const server = spans.find((span) => span.kind === 'server');
         expect(server).toMatchObject({ spanId, name: 'GET /users/:id' });
@@ -75,9 +75,8 @@ describe.skipIf(!packagesAreBuilt)(
         expect(spans.filter((span) => span.kind === 'server')).toHaveLength(1);
         const request = spans.find((span) => span.scope.name === '@fastify/otel' && span.name === 'request');
         expect(request).toMatchObject({ kind: 'internal', parentSpanId: spanId });
-        expect(spans.find((span) => span.name === 'handler - /users/:id')?.parentSpanId).toBe(
-          request?.spanId,
-        );
+        // No handler span by default: the server span and @fastify/otel's request span.
+        expect(spans.map((span) => span.name).sort()).toEqual(['GET /users/:id', 'request']);
 
         const lines = app.lines().filter((line) => line.trace_id === traceId);
         expect(lines.map((line) => line.msg)).toEqual(
