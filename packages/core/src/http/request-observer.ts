@@ -325,9 +325,11 @@ class FollowedRequest implements ObservedRequest {
  *
  * When OpenTelemetry's http instrumentation already started the server span, the
  * observer names that span and hands the route to the instrumentation (which then
- * records `http.server.request.duration` with `http.route`, once). When it did not
- * (the framework's `http` was loaded before tracewire, or the SDK is off), the
- * observer starts the server span itself and records the metric itself.
+ * records `http.server.request.duration` with `http.route`, once), and, given the
+ * request's `socket`, makes the instrumentation step aside for that server from then on.
+ * Otherwise (after that first request, when the framework's `http` was loaded before
+ * tracewire, or when the SDK is off) the observer starts the server span itself and
+ * records the metric itself.
  *
  * @example
  * const observer = createRequestObserver();
