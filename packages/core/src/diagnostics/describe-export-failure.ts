@@ -50,6 +50,11 @@ function describeArgument(arg: unknown): string | undefined {
     const parsed = parseJsonObject(arg);
     return parsed ? describeErrorLike(parsed) : firstLine(arg) || undefined;
   }
+  if (Array.isArray(arg)) {
+    // A provider's flush rejects with the list of its processors' errors.
+    const described = arg.map(describeArgument).filter((part) => part !== undefined);
+    return described.length > 0 ? [...new Set(described)].join('; ') : undefined;
+  }
   if (typeof arg === 'object' && arg !== null) return describeErrorLike(arg as ErrorLike);
   if (arg === undefined || arg === null) return undefined;
   return String(arg);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OtlpProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { metrics } from '@opentelemetry/api';
+import { diag, metrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { TracewireConfig } from '../config/types.ts';
@@ -55,15 +55,17 @@ export function createMetricsPipeline(
       try {
         await meterProvider?.forceFlush({ timeoutMillis: remainingMs(deadline) });
         return true;
-      } catch {
+      } catch (error) {
+        // A flush's failed export rejects here instead of reaching OpenTelemetry's error handler.
+        diag.error('Metric export failed', error);
         return false;
       }
     },
     async shutdown(deadline) {
       try {
         await meterProvider?.shutdown({ timeoutMillis: remainingMs(deadline) });
-      } catch {
-        // A failed final export has already been reported through diag.
+      } catch (error) {
+        diag.error('Metric export failed', error);
       }
       await close();
       if (meterProvider) metrics.disable();

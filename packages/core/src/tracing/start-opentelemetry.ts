@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestOptions } from 'node:http';
-import { context, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { context, diag, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -197,15 +197,18 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       try {
         await tracerProvider.forceFlush({ timeoutMillis: remainingMs(deadline) });
         return true;
-      } catch {
+      } catch (error) {
+        // A flush's failed export rejects here instead of reaching OpenTelemetry's
+        // error handler; `diag` takes it to the same rate-limited report.
+        diag.error('Span export failed', error);
         return false;
       }
     },
     async shutdown() {
       try {
         await tracerProvider.shutdown();
-      } catch {
-        // An exporter that fails on shutdown has already been reported through diag.
+      } catch (error) {
+        diag.error('Span export failed', error);
       }
       // The API keeps global providers and patches after shutdown; releasing them lets a
       // later init in the same process (tests, hot reload) start clean.
