@@ -37,6 +37,16 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
     expect(new Set(burst.map((line) => line.index)).size).toBe(count);
   });
 
+  it('writes every line logged before shutdown() before shutdown() resolves', async () => {
+    const count = 20_000;
+    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    expect(await (await fetch(`${app.url}/log-then-shutdown?count=${count}`)).text()).toBe(String(count));
+    await app.waitForLine((line) => line.msg === 'after shutdown');
+    const lines = app.lines();
+    const marker = lines.findIndex((line) => line.msg === 'after shutdown');
+    expect(lines.slice(0, marker).filter((line) => line.msg === 'burst line')).toHaveLength(count);
+  });
+
   it('gives five requests failing with the same error five Sentry events, each with its own trace ID', async () => {
     app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
     for (let request = 0; request < 5; request += 1) {
