@@ -157,6 +157,24 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     });
   }
 
+  it('keeps running with --unhandled-rejections=warn-with-error-code, with exit code 1 set as without tracewire', async () => {
+    const args = ['--unhandled-rejections=warn-with-error-code'];
+    const plain = await start(false, args);
+    await crash(plain, 'rejection');
+    await stderrContains(plain, 'UnhandledPromiseRejectionWarning: Unhandled promise rejection');
+    const traced = await start(true, args);
+    await crash(traced, 'rejection');
+    await stderrContains(traced, 'UnhandledPromiseRejectionWarning: Unhandled promise rejection');
+    await sink.waitFor(() => eventFor('fixture rejection crash'));
+    for (const app of [plain, traced]) {
+      expect(await (await fetch(`${app.url}/exit-code`)).text()).toBe('1');
+    }
+    // Node numbers rejections; the one tracewire raised again has the next number.
+    const comparable = (stderr: string) =>
+      normalised(stderr).replace(/\(rejection id: \d+\)/g, '(rejection id: N)');
+    expect(comparable(traced.stderr())).toBe(comparable(plain.stderr()));
+  });
+
   it("leaves the app's own unhandledRejection listener in charge, and still reports", async () => {
     const env = { FIXTURE_APP_REJECTION_LISTENER: '1' };
     const plain = await start(false, [], env);
