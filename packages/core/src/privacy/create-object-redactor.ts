@@ -22,10 +22,7 @@ function isPlainData(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype === Object.prototype || prototype === null) return true;
   const maker = (prototype as { constructor?: unknown }).constructor;
-  return (
-    maker === undefined ||
-    (typeof maker === 'function' && maker.name === 'Object' && maker !== Object)
-  );
+  return maker === undefined || (typeof maker === 'function' && maker.name === 'Object' && maker !== Object);
 }
 
 type MapLike = {
@@ -43,6 +40,28 @@ function isMapLike(value: object): value is MapLike {
     typeof candidate.forEach === 'function' &&
     typeof candidate.get === 'function'
   );
+}
+
+/**
+ * A copy with the same enumerable keys. Getters are copied as getters, not called: one
+ * that throws behaves in the copy as it would have in the original.
+ */
+function copyRecord(record: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return { ...record };
+  } catch {
+    // A getter threw; copy property by property below.
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key in record) {
+    const descriptor = Object.getOwnPropertyDescriptor(record, key);
+    if (descriptor?.get) {
+      Object.defineProperty(copy, key, { get: descriptor.get, enumerable: true, configurable: true });
+    } else {
+      copy[key] = descriptor ? descriptor.value : record[key];
+    }
+  }
+  return copy;
 }
 
 /** Masks values under secret keys; returns its input itself when nothing needed masking. */
@@ -128,7 +147,7 @@ export function createObjectRedactor(extraKeys: readonly string[] = []): ObjectR
       }
       const replaced = isSecret(key) && item !== undefined && item !== null ? MASK : visit(item, depth + 1);
       if (replaced !== item) {
-        copy ??= { ...record };
+        copy ??= copyRecord(record);
         copy[key] = replaced;
       }
     }
