@@ -245,8 +245,32 @@ describe.skipIf(!coreIsBuilt)('every secret key in every output', () => {
     ),
   ];
 
+  // The sink's own descriptions: a `waitFor` timeout quotes the predicate's last error.
+  const sinkRows: [output: string, key: string][] = URL_KEYS.map((key) => [
+    '@tracewire/testing sink description (waitFor timeout)',
+    key,
+  ]);
+
   it.each(rows)('%s masks %s', (_output, key, check) => {
     check(key);
+  });
+
+  it.each(sinkRows)('%s masks %s', async (_output, key) => {
+    const value = canary('sink', key);
+    const quoted = SECRET_KEYS.includes(key) ? ` body {"${key}":"${value}"}` : '';
+    const message = await sink
+      .waitFor(
+        () => {
+          throw new Error(`GET /orders?${key}=${value} failed;${quoted}`);
+        },
+        { timeoutMs: 1 },
+      )
+      .then(
+        () => '',
+        (error: Error) => error.message,
+      );
+    expect(message).toContain(`${key}=***`);
+    expect(message).not.toContain(value);
   });
 
   it('lets no canary reach the sink or the service output', () => {
