@@ -90,7 +90,11 @@ const ENDPOINT_HINT =
 
 /**
  * Every tracewire setting, in the order the config and the configuration reference
- * list them. Adding a setting is one entry here plus the code that uses it.
+ * list them. Adding a setting is one entry here plus the code that uses it: its field in
+ * `TracewireConfig` (and `ConfigOptions` if it has an option), and one
+ * `resolution.resolve(SETTING.name)` in `loadConfig()`. The docs row, the option and
+ * variable lists, the masked dump and the pipeline mapping follow from the entry; the
+ * docs test then fails until docs/configuration.md has the row.
  *
  * @example
  * import { SETTING } from './settings.ts';

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_OPTION_NAMES, loadConfig, resolveConfiguration } from '../../src/config/load-config.ts';
+import { OTLP_BASE_ENDPOINT_VARIABLE, OTLP_SIGNALS } from '../../src/config/otlp-endpoints.ts';
 import { CONFIG_FIELD_PATHS } from '../../src/config/resolved-config.ts';
-import { SETTINGS, type SettingDefinition, settingFields } from '../../src/config/settings.ts';
+import { SETTING, SETTINGS, type SettingDefinition, settingFields } from '../../src/config/settings.ts';
 import type { TracewireConfig } from '../../src/config/types.ts';
 import { CONFIG_VARIABLES } from '../../src/config/variables.ts';
 import { pipelinesAffectedBy } from '../../src/init/pipeline-for-issue.ts';
@@ -179,6 +180,17 @@ describe('the settings table is the one source', () => {
       }
     },
   );
+
+  it('agrees with the OTLP endpoint resolver on the per-signal variables and fields', () => {
+    expect(SETTING.otlpEndpoint.variables.map((variable) => variable.name)).toEqual([
+      OTLP_BASE_ENDPOINT_VARIABLE,
+    ]);
+    expect(SETTING.otlpEndpoint.fields).toEqual(OTLP_SIGNALS.map((signal) => signal.field));
+    for (const signal of OTLP_SIGNALS) {
+      const entry = SETTINGS.find((candidate) => candidate.field === signal.field);
+      expect(entry?.variables.map((variable) => variable.name)).toEqual([signal.variable]);
+    }
+  });
 
   it('maps an invalid code option to the pipelines of its entry too', () => {
     const { issues, disabled } = resolveConfiguration({ options: { sampleRate: 7 }, cwd: app.dir });
