@@ -16,6 +16,8 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
+import { SECRET_KEYS, SECRET_QUERY_ONLY_KEYS } from '../privacy/secret-keys.ts';
+import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
@@ -49,25 +51,11 @@ export interface OpenTelemetryPipeline {
   shutdown(): Promise<void>;
 }
 
-/** Query parameters whose values never reach a span, in addition to OTel's defaults. */
-export const REDACTED_QUERY_PARAMETERS = [
-  'token',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'api_key',
-  'apikey',
-  'key',
-  'password',
-  'secret',
-  'signature',
-  'sig',
-  'code',
-  'auth',
-  'sentry_key',
-  'AWSAccessKeyId',
-  'X-Goog-Signature',
-];
+/**
+ * The http instrumentation's own query redaction, a first pass with the privacy module's
+ * names; `createSpanPrivacyProcessor()` then applies the full rule to every span.
+ */
+export const REDACTED_QUERY_PARAMETERS: string[] = [...SECRET_KEYS, ...SECRET_QUERY_ONLY_KEYS];
 
 /**
  * Starts OpenTelemetry's tracer and meter providers with everything set explicitly, so
@@ -80,7 +68,7 @@ export const REDACTED_QUERY_PARAMETERS = [
  */
 export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetryPipeline {
   const { config } = options;
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = [createSpanPrivacyProcessor()];
   const spanDestinations: string[] = [];
   const exporters: SpanExporter[] = [];
 
