@@ -164,11 +164,14 @@ export function judgeOtlpAnswer(
         fix: doubledPathFix(target, url),
       };
     }
-    if (/otlp write receiver|otlp-write-receiver|enable-otlp-receiver/i.test(outcome.body)) {
+    if (
+      /otlp write receiver|otlp-write-receiver|enable-otlp-receiver/i.test(outcome.body) ||
+      url.pathname.startsWith('/api/v1/otlp/')
+    ) {
       return {
         status: 'fail',
-        message: `Prometheus answered ${status}${quoted}: its OTLP receiver is off.`,
-        fix: 'Start Prometheus with --web.enable-otlp-receiver (Prometheus 3; 2.x: --enable-feature=otlp-write-receiver), and send metrics to /api/v1/otlp/v1/metrics.',
+        message: `Prometheus answered ${status}${quoted}: its OTLP receiver is off (or this Prometheus is older than 2.47 and has none).`,
+        fix: 'Start Prometheus with --web.enable-otlp-receiver (Prometheus 3; 2.47 to 2.55: --enable-feature=otlp-write-receiver), and send metrics to /api/v1/otlp/v1/metrics.',
       };
     }
     if (url.port === '3200') {
