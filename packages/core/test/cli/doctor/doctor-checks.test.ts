@@ -181,6 +181,32 @@ describe('tracewire doctor on Railway', () => {
   });
 });
 
+describe('tracewire doctor: check first', () => {
+  it('stops at an invalid configuration with the issue as a failing line, contacting nothing', async () => {
+    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
+    const result = await doctor(
+      ['--json'],
+      { SENTRY_DSN: 'https://keycanary9d1e@o1.ingest.sentry.io/not-a-project' },
+      counted.network,
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      checks: { check: string; status: string; fix?: string }[];
+    };
+    expect(report.ok).toBe(false);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        check: 'config.TW_CONFIG_INVALID_DSN',
+        status: 'fail',
+        fix: expect.any(String),
+      }),
+    );
+    expect(counted.requested).toEqual([]);
+    expect(result.stdout).not.toContain('keycanary9d1e');
+  });
+});
+
 describe('tracewire doctor: URLs wrong before anything is contacted', () => {
   it('refuses the DSN ingest host as SENTRY_INTERNAL_URL without calling it', async () => {
     const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));

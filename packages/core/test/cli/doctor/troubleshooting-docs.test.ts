@@ -18,7 +18,8 @@ function checkIdsInSource(): string[] {
     )) {
       ids.add(match[1]!);
     }
-    if (text.includes('`otlp.${name}.export`')) {
+    // The OTLP checks are named from the signal in a template literal.
+    if (/`otlp\.\$\{name\}\.export`/.test(text)) {
       for (const signal of OTLP_SIGNALS) ids.add(`otlp.${signal.path.slice(3)}.export`);
     }
   }
