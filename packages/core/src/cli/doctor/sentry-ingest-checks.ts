@@ -52,7 +52,19 @@ export function ingestTarget(dsn: string): IngestTarget {
  */
 export async function checkSentryIngest(context: DoctorContext): Promise<DoctorCheck[]> {
   const dsn = context.config.sentry.dsn;
-  if (dsn === undefined) return [];
+  if (dsn === undefined) {
+    return context.sendTestEvent
+      ? [
+          {
+            destination: DESTINATION,
+            check: 'sentry.test-event',
+            status: 'fail',
+            message: 'not sent: SENTRY_DSN is not set, so Sentry is off.',
+            fix: DSN_FIX,
+          },
+        ]
+      : [];
+  }
   const target = ingestTarget(dsn);
   const shown = maskDsn(dsn);
   const line = (

@@ -207,6 +207,20 @@ describe('tracewire doctor: check first', () => {
   });
 });
 
+describe('tracewire doctor --send-test-event without a DSN', () => {
+  it('fails the test event line instead of skipping it silently', async () => {
+    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
+    const result = await doctor(
+      ['--send-test-event'],
+      { SENTRY_TRACE_SAMPLE_RATE: '0.5', TRACEWIRE_METRICS: 'none' },
+      counted.network,
+    );
+    expect(result.code).toBe(1);
+    expect(lineOf(result.stdout, 'sentry.test-event')).toMatch(/^fail .*not sent: SENTRY_DSN is not set/);
+    expect(counted.requested).toEqual([]);
+  });
+});
+
 describe('tracewire doctor: URLs wrong before anything is contacted', () => {
   it('refuses the DSN ingest host as SENTRY_INTERNAL_URL without calling it', async () => {
     const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
