@@ -1,0 +1,129 @@
+import { readEnvValue } from '../../config/read-env.ts';
+import { describeAddresses } from './describe-addresses.ts';
+import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
+
+const DESTINATION = 'Platform';
+
+/** A platform's time between SIGTERM and SIGKILL, as read from the environment it sets. */
+export interface KillWindow {
+  platform: string;
+  ms: number;
+  /** How the window was found, for the report. */
+  basis: string;
+  /** How to widen it, when the platform allows. */
+  widen?: string;
+}
+
+/**
+ * The detected platform's kill window. Railway kills 3 s after SIGTERM unless
+ * `RAILWAY_DEPLOYMENT_DRAINING_SECONDS` says otherwise; Heroku after 30 s; Cloud Run
+ * after 10 s; Fly.io after its default `kill_timeout` of 5 s.
+ *
+ * @example
+ * detectKillWindow({ RAILWAY_ENVIRONMENT_NAME: 'production' }); // { platform: 'Railway', ms: 3000, ... }
+ */
+export function detectKillWindow(env: Readonly<Record<string, string | undefined>>): KillWindow | undefined {
+  const has = (name: string): boolean => readEnvValue(env, name) !== undefined;
+  if (has('RAILWAY_ENVIRONMENT_NAME') || has('RAILWAY_PROJECT_ID') || has('RAILWAY_SERVICE_ID')) {
+    const draining = Number(readEnvValue(env, 'RAILWAY_DEPLOYMENT_DRAINING_SECONDS'));
+    return Number.isFinite(draining) && draining > 0
+      ? { platform: 'Railway', ms: draining * 1000, basis: 'RAILWAY_DEPLOYMENT_DRAINING_SECONDS' }
+      : {
+          platform: 'Railway',
+          ms: 3000,
+          basis: "Railway's default",
+          widen: 'or raise RAILWAY_DEPLOYMENT_DRAINING_SECONDS',
+        };
+  }
+  if (has('DYNO')) return { platform: 'Heroku', ms: 30_000, basis: "Heroku's fixed window" };
+  if (has('K_SERVICE')) return { platform: 'Cloud Run', ms: 10_000, basis: "Cloud Run's fixed window" };
+  if (has('FLY_APP_NAME')) {
+    return {
+      platform: 'Fly.io',
+      ms: 5000,
+      basis: "Fly.io's default kill_timeout",
+      widen: 'or raise kill_timeout in fly.toml',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Platform checks: the shutdown budget ends before the platform's SIGKILL, and private
+ * DNS names (`*.railway.internal`) among the configured endpoints resolve, with their
+ * address families (Railway environments created before 2025-10-16 resolve them to
+ * IPv6 only).
+ *
+ * @example
+ * const lines = await checkPlatform(context);
+ */
+export async function checkPlatform(context: DoctorContext): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const window = detectKillWindow(context.env);
+  const budget = context.config.shutdownTimeoutMs;
+  const source = context.config.sources.shutdownTimeoutMs ?? 'default';
+  if (window) {
+    const base = { destination: DESTINATION, check: 'platform.shutdown-budget' };
+    checks.push(
+      budget <= window.ms
+        ? {
+            ...base,
+            status: 'pass',
+            message: `the shutdown budget of ${budget} ms (${source}) fits ${window.platform}'s kill window of ${window.ms} ms (${window.basis}).`,
+          }
+        : {
+            ...base,
+            status: 'warn',
+            message: `the shutdown budget of ${budget} ms (${source}) is longer than ${window.platform}'s kill window of ${window.ms} ms (${window.basis}): the process can be killed before telemetry is flushed.`,
+            fix: `Set TRACEWIRE_SHUTDOWN_TIMEOUT_MS below ${window.ms}${window.widen ? `, ${window.widen}` : ''}.`,
+          },
+    );
+  }
+  const hosts = privateHosts(context);
+  checks.push(...(await Promise.all(hosts.map((host) => checkPrivateName(context, host)))));
+  return checks;
+}
+
+/** Every configured destination's host under Railway's private domain, once each. */
+function privateHosts(context: DoctorContext): string[] {
+  const { config } = context;
+  const urls = [
+    config.sentry.dsn,
+    config.otlp.tracesEndpoint,
+    config.otlp.metricsEndpoint,
+    config.otlp.logsEndpoint,
+    config.sentry.authToken === undefined ? undefined : config.sentry.internalUrl,
+  ];
+  const hosts = new Set<string>();
+  for (const url of urls) {
+    if (url === undefined) continue;
+    const hostname = new URL(url).hostname.toLowerCase();
+    if (hostname.endsWith('.railway.internal')) hosts.add(hostname);
+  }
+  return [...hosts];
+}
+
+async function checkPrivateName(context: DoctorContext, hostname: string): Promise<DoctorCheck> {
+  const base = { destination: DESTINATION, target: hostname, check: 'platform.private-dns' };
+  try {
+    const addresses = await context.network.resolve(hostname, context.timeoutMs);
+    const families = new Set(addresses.map((entry) => entry.family));
+    if (families.has(6) && !families.has(4)) {
+      return {
+        ...base,
+        status: 'warn',
+        message: `${hostname} resolves to IPv6 only: ${describeAddresses(addresses)}. This Railway environment's private network is IPv6-only.`,
+        fix: 'The service behind this name must listen on :: (not 0.0.0.0), e.g. app.listen(port, "::"); Node connects over IPv6 then.',
+      };
+    }
+    return { ...base, status: 'pass', message: `${hostname} resolves to ${describeAddresses(addresses)}.` };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+    return {
+      ...base,
+      status: 'fail',
+      message: `${hostname} does not resolve (${code}).`,
+      fix: 'Private names resolve only inside the Railway project (not during the build, not locally); check the service name and that private networking is enabled.',
+    };
+  }
+}
