@@ -12,10 +12,14 @@ export interface ShutdownWindowVariable {
   variable: string;
   /** The platform, as written in `detected:<platform>`. */
   platform: string;
+  /** The platform's name for people (`tracewire doctor`). */
+  label: string;
   windowMs?: number;
   readWindowMs?: (value: string) => number | undefined;
   /** The window, as the configuration reference words it. */
   window: string;
+  /** How to widen the window, where the platform allows it. */
+  widen?: string;
 }
 
 /** Time left for the process to exit after tracewire's flush gives up. */
@@ -33,15 +37,70 @@ export const SHUTDOWN_WINDOW_VARIABLES: readonly ShutdownWindowVariable[] = Obje
   {
     variable: 'RAILWAY_DEPLOYMENT_DRAINING_SECONDS',
     platform: 'railway',
+    label: 'Railway',
     readWindowMs: seconds,
     window: 'the variable, in seconds',
+    widen: 'raise RAILWAY_DEPLOYMENT_DRAINING_SECONDS',
   },
-  { variable: 'RAILWAY_ENVIRONMENT_NAME', platform: 'railway', windowMs: 3000, window: '3 s' },
-  { variable: 'FLY_APP_NAME', platform: 'fly', windowMs: 5000, window: '5 s (kill_timeout default)' },
-  { variable: 'K_SERVICE', platform: 'cloud-run', windowMs: 10_000, window: '10 s' },
-  { variable: 'DYNO', platform: 'heroku', windowMs: 30_000, window: '30 s' },
-  { variable: 'RENDER', platform: 'render', windowMs: 30_000, window: '30 s (shutdown delay default)' },
+  {
+    variable: 'RAILWAY_ENVIRONMENT_NAME',
+    platform: 'railway',
+    label: 'Railway',
+    windowMs: 3000,
+    window: '3 s',
+    widen: 'raise RAILWAY_DEPLOYMENT_DRAINING_SECONDS',
+  },
+  {
+    variable: 'FLY_APP_NAME',
+    platform: 'fly',
+    label: 'Fly.io',
+    windowMs: 5000,
+    window: '5 s (kill_timeout default)',
+    widen: 'raise kill_timeout in fly.toml',
+  },
+  { variable: 'K_SERVICE', platform: 'cloud-run', label: 'Cloud Run', windowMs: 10_000, window: '10 s' },
+  { variable: 'DYNO', platform: 'heroku', label: 'Heroku', windowMs: 30_000, window: '30 s' },
+  {
+    variable: 'RENDER',
+    platform: 'render',
+    label: 'Render',
+    windowMs: 30_000,
+    window: '30 s (shutdown delay default)',
+    widen: 'raise maxShutdownDelaySeconds in render.yaml',
+  },
 ]);
+
+/** A detected platform's time between its stop signal and SIGKILL. */
+export interface KillWindow {
+  windowMs: number;
+  /** The table entry it was found by. */
+  found: ShutdownWindowVariable;
+}
+
+/**
+ * The kill window the environment reveals, from the first variable in
+ * `SHUTDOWN_WINDOW_VARIABLES` that is set and readable; `onUnreadable` hears of any set
+ * but unreadable one on the way.
+ *
+ * @example
+ * detectKillWindow({ RAILWAY_ENVIRONMENT_NAME: 'production' })?.windowMs; // 3000
+ */
+export function detectKillWindow(
+  env: EnvSource,
+  onUnreadable: (candidate: ShutdownWindowVariable) => void = () => {},
+): KillWindow | undefined {
+  for (const candidate of SHUTDOWN_WINDOW_VARIABLES) {
+    const value = readEnvValue(env, candidate.variable);
+    if (value === undefined) continue;
+    const windowMs = candidate.readWindowMs ? candidate.readWindowMs(value) : candidate.windowMs;
+    if (windowMs === undefined) {
+      onUnreadable(candidate);
+      continue;
+    }
+    return { windowMs, found: candidate };
+  }
+  return undefined;
+}
 
 /** The default shutdown budget inside a kill window: the window less the exit margin, never above the usual default. */
 export function shutdownBudgetFor(windowMs: number): number {
@@ -63,24 +122,20 @@ export interface ShutdownBudgetDetection {
  */
 export function detectShutdownBudget(env: EnvSource): ShutdownBudgetDetection {
   const warnings: ConfigWarning[] = [];
-  for (const candidate of SHUTDOWN_WINDOW_VARIABLES) {
-    const value = readEnvValue(env, candidate.variable);
-    if (value === undefined) continue;
-    const windowMs = candidate.readWindowMs ? candidate.readWindowMs(value) : candidate.windowMs;
-    if (windowMs === undefined) {
-      warnings.push(
-        createConfigWarning('TW_CONFIG_DETECTED_VALUE_IGNORED', candidate.variable, {
-          variable: candidate.variable,
-          field: 'shutdownTimeoutMs',
-          reason: 'it is not a whole number of seconds.',
-        }),
-      );
-      continue;
-    }
-    return {
-      detected: { value: shutdownBudgetFor(windowMs), source: `detected:${candidate.platform}` },
-      warnings,
-    };
-  }
-  return { detected: undefined, warnings };
+  const window = detectKillWindow(env, (candidate) =>
+    warnings.push(
+      createConfigWarning('TW_CONFIG_DETECTED_VALUE_IGNORED', candidate.variable, {
+        variable: candidate.variable,
+        field: 'shutdownTimeoutMs',
+        reason: 'it is not a whole number of seconds.',
+      }),
+    ),
+  );
+  return {
+    detected: window && {
+      value: shutdownBudgetFor(window.windowMs),
+      source: `detected:${window.found.platform}`,
+    },
+    warnings,
+  };
 }

@@ -1,52 +1,8 @@
-import { readEnvValue } from '../../config/read-env.ts';
+import { detectKillWindow } from '../../config/shutdown-window-detection.ts';
 import { describeAddresses } from './describe-addresses.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
 
 const DESTINATION = 'Platform';
-
-/** A platform's time between SIGTERM and SIGKILL, as read from the environment it sets. */
-export interface KillWindow {
-  platform: string;
-  ms: number;
-  /** How the window was found, for the report. */
-  basis: string;
-  /** How to widen it, when the platform allows. */
-  widen?: string;
-}
-
-/**
- * The detected platform's kill window. Railway kills 3 s after SIGTERM unless
- * `RAILWAY_DEPLOYMENT_DRAINING_SECONDS` says otherwise; Heroku after 30 s; Cloud Run
- * after 10 s; Fly.io after its default `kill_timeout` of 5 s.
- *
- * @example
- * detectKillWindow({ RAILWAY_ENVIRONMENT_NAME: 'production' }); // { platform: 'Railway', ms: 3000, ... }
- */
-export function detectKillWindow(env: Readonly<Record<string, string | undefined>>): KillWindow | undefined {
-  const has = (name: string): boolean => readEnvValue(env, name) !== undefined;
-  if (has('RAILWAY_ENVIRONMENT_NAME') || has('RAILWAY_PROJECT_ID') || has('RAILWAY_SERVICE_ID')) {
-    const draining = Number(readEnvValue(env, 'RAILWAY_DEPLOYMENT_DRAINING_SECONDS'));
-    return Number.isFinite(draining) && draining > 0
-      ? { platform: 'Railway', ms: draining * 1000, basis: 'RAILWAY_DEPLOYMENT_DRAINING_SECONDS' }
-      : {
-          platform: 'Railway',
-          ms: 3000,
-          basis: "Railway's default",
-          widen: 'or raise RAILWAY_DEPLOYMENT_DRAINING_SECONDS',
-        };
-  }
-  if (has('DYNO')) return { platform: 'Heroku', ms: 30_000, basis: "Heroku's fixed window" };
-  if (has('K_SERVICE')) return { platform: 'Cloud Run', ms: 10_000, basis: "Cloud Run's fixed window" };
-  if (has('FLY_APP_NAME')) {
-    return {
-      platform: 'Fly.io',
-      ms: 5000,
-      basis: "Fly.io's default kill_timeout",
-      widen: 'or raise kill_timeout in fly.toml',
-    };
-  }
-  return undefined;
-}
 
 /**
  * Platform checks: the shutdown budget ends before the platform's SIGKILL, and private
@@ -64,18 +20,20 @@ export async function checkPlatform(context: DoctorContext): Promise<DoctorCheck
   const source = context.config.sources.shutdownTimeoutMs ?? 'default';
   if (window) {
     const base = { destination: DESTINATION, check: 'platform.shutdown-budget' };
+    const { label, variable, widen } = window.found;
+    const basis = window.found.readWindowMs ? variable : `${label}'s default for ${variable} set`;
     checks.push(
-      budget <= window.ms
+      budget <= window.windowMs
         ? {
             ...base,
             status: 'pass',
-            message: `the shutdown budget of ${budget} ms (${source}) fits ${window.platform}'s kill window of ${window.ms} ms (${window.basis}).`,
+            message: `the shutdown budget of ${budget} ms (${source}) fits ${label}'s kill window of ${window.windowMs} ms (${basis}).`,
           }
         : {
             ...base,
             status: 'warn',
-            message: `the shutdown budget of ${budget} ms (${source}) is longer than ${window.platform}'s kill window of ${window.ms} ms (${window.basis}): the process can be killed before telemetry is flushed.`,
-            fix: `Set TRACEWIRE_SHUTDOWN_TIMEOUT_MS below ${window.ms}${window.widen ? `, ${window.widen}` : ''}.`,
+            message: `the shutdown budget of ${budget} ms (${source}) is longer than ${label}'s kill window of ${window.windowMs} ms (${basis}): the process can be killed before telemetry is flushed.`,
+            fix: `Set TRACEWIRE_SHUTDOWN_TIMEOUT_MS below ${window.windowMs}${widen ? `, or ${widen}` : ''}.`,
           },
     );
   }
