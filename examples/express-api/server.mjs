@@ -93,12 +93,14 @@ app.get('/api/items/:id/origin', async (req, res) => {
   const response = await fetch(`${fastapiUrl}/items/${encodeURIComponent(id)}`).catch((error) => {
     throw httpError(502, `fastapi-app unreachable at ${fastapiUrl}`, error);
   });
+  // Read to the end either way: the client span ends with the response body.
+  const body = await response.json().catch(() => undefined);
   if (response.status === 404) {
     res.status(404).json({ error: 'no origin known', requestId: req.requestId });
     return;
   }
-  if (!response.ok) throw httpError(502, `fastapi-app answered ${response.status} for item ${id}`);
-  const { origin } = await response.json();
+  if (!response.ok || !body) throw httpError(502, `fastapi-app answered ${response.status} for item ${id}`);
+  const { origin } = body;
   res.json({ id, name, origin });
 });
 
@@ -107,6 +109,7 @@ app.get('/api/fastapi-error', async () => {
   const response = await fetch(`${fastapiUrl}/error`).catch((error) => {
     throw httpError(502, `fastapi-app unreachable at ${fastapiUrl}`, error);
   });
+  await response.arrayBuffer(); // the client span ends with the response body
   throw httpError(502, `fastapi-app answered ${response.status} on /error`);
 });
 

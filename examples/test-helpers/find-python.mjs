@@ -7,12 +7,12 @@ export const PYTHON_INSTALL_HINT =
   'Debian: apt-get install python3-fastapi python3-uvicorn python3-sentry-sdk; pip: pip install fastapi uvicorn sentry-sdk';
 
 /**
- * The first of `$PYTHON`, `python3` and Debian's `/usr/bin/python3` that imports fastapi,
- * uvicorn and sentry_sdk (a pyenv or virtualenv `python3` first on PATH may lack them
- * while the system one has them), or why there is none.
+ * `$PYTHON` when set; otherwise the first of `python3` and Debian's `/usr/bin/python3`
+ * that imports fastapi, uvicorn and sentry_sdk (a pyenv or virtualenv `python3` first on
+ * PATH may lack them while the system one has them). Says why when there is none.
  */
 export function findPython() {
-  const candidates = [...new Set([process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean))];
+  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
   for (const python of candidates) {
     const probe = spawnSync(
       python,

@@ -51,12 +51,13 @@ describe.skipIf(skipReason !== undefined)('examples/express-api → examples/fas
         TRACEWIRE_METRICS: 'none',
         FASTAPI_URL: fastapi.url,
       });
+      const found = await fetch(`${express.url}/api/items/1/origin`);
+      origin = { status: found.status, body: await found.json(), ...traceOf(found) };
+      // Last: after an unhandled exception uvicorn closes the connection without saying so.
       const failed = await fetch(`${express.url}/api/fastapi-error`);
       await failed.arrayBuffer();
       errorStatus = failed.status;
       errorTrace = traceOf(failed);
-      const found = await fetch(`${express.url}/api/items/1/origin`);
-      origin = { status: found.status, body: await found.json(), ...traceOf(found) };
       // The Python SDK sends from a background thread; wait for its transactions and error.
       await sink.waitFor(
         (s) =>
