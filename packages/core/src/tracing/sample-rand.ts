@@ -9,9 +9,20 @@ const STEPS = 1_000_000;
 function foldTraceId(traceId: string): number {
   let folded = 0;
   for (let word = 0; word < 32; word += 8) {
-    folded = (folded ^ Number.parseInt(traceId.slice(word, word + 8), 16)) >>> 0;
+    let value = 0;
+    for (let digit = word; digit < word + 8; digit++) {
+      const code = traceId.charCodeAt(digit);
+      // '0'-'9', 'A'-'F', 'a'-'f'; the span context check already made it hex.
+      value = (value << 4) | (code < 58 ? code - 48 : code < 71 ? code - 55 : code - 87);
+    }
+    folded = (folded ^ value) >>> 0;
   }
   return folded;
+}
+
+/** `steps / 10⁶` with six decimals, without `toFixed`'s cost. */
+function format(steps: number): string {
+  return `0.${String(steps).padStart(6, '0')}`;
 }
 
 /**
@@ -34,7 +45,7 @@ function foldTraceId(traceId: string): number {
  */
 export function sampleRandFor(traceId: string, sampled: boolean, rate: number): string | undefined {
   const steps = Math.floor((foldTraceId(traceId) / TWO_POW_32) * STEPS);
-  if (steps / STEPS < rate === sampled) return (steps / STEPS).toFixed(6);
+  if (steps / STEPS < rate === sampled) return format(steps);
   // The fraction of the way through the interval the decision calls for.
   const fraction = steps / STEPS;
   let mapped: number;
@@ -47,5 +58,5 @@ export function sampleRandFor(traceId: string, sampled: boolean, rate: number): 
     if (from >= STEPS) return undefined;
     mapped = from + Math.floor(fraction * (STEPS - from));
   }
-  return mapped / STEPS < rate === sampled ? (mapped / STEPS).toFixed(6) : undefined;
+  return mapped / STEPS < rate === sampled ? format(mapped) : undefined;
 }
