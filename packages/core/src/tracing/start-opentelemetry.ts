@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestOptions } from 'node:http';
 import { context, metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -25,6 +25,7 @@ import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
 import { TracewireSampler } from './sampler.ts';
+import { dynamicSamplingSettingsFor, SentryBaggagePropagator } from './sentry-baggage-propagator.ts';
 import { SentryTracePropagator } from './sentry-trace-propagator.ts';
 import type { TelemetryRequestMatcher } from './telemetry-endpoints.ts';
 
@@ -134,6 +135,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   }
   instrumentations.push(...options.instrumentations);
 
+  const sampleRate = options.tracingEnabled ? config.sampleRate : 0;
   const propagator: TextMapPropagator = new CompositePropagator({
     // Later propagators win: a `traceparent` takes precedence over `sentry-trace`.
     propagators: [
@@ -149,7 +151,15 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
         'a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
         options.onInvalidHeader,
       ),
-      new W3CBaggagePropagator(),
+      // Writes `baggage` alone (W3C members plus Sentry's sampling context), so it
+      // replaces OpenTelemetry's W3C baggage propagator rather than joining it.
+      new SentryBaggagePropagator(
+        dynamicSamplingSettingsFor(config.sentry.dsn, {
+          environment: config.environment,
+          release: config.release,
+          sampleRate,
+        }),
+      ),
     ],
   });
 
@@ -162,7 +172,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   propagation.setGlobalPropagator(propagator);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: new TracewireSampler(options.tracingEnabled ? config.sampleRate : 0, options.isIgnoredPath),
+    sampler: new TracewireSampler(sampleRate, options.isIgnoredPath),
     spanProcessors,
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
