@@ -11,6 +11,7 @@ import * as Sentry from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { type Pipeline, remainingMs } from '../init/pipeline.ts';
+import { attachDynamicSamplingContext } from './dynamic-sampling-context.ts';
 import { grafanaTraceUrl } from './grafana-trace-link.ts';
 import { privacyDefaults, scrubEvent } from './privacy.ts';
 import { createRepeatInTraceFilter } from './repeat-in-trace.ts';
@@ -175,6 +176,8 @@ export function initSentry({
       return options.beforeSend ? options.beforeSend(scrubbed) : scrubbed;
     },
   });
+
+  if (client) attachDynamicSamplingContext(client);
 
   return {
     name: 'sentry',
