@@ -51,7 +51,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
 
   const lifecycle = createPipelineLifecycle({
     pipelines: started.all,
-    logging: started.logging,
+    logPipelines: started.logs,
     reporter,
     defaultTimeoutMs: config.shutdownTimeoutMs,
     afterShutdown: () => {

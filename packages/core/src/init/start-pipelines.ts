@@ -34,6 +34,8 @@ export interface StartedPipelines {
   reporter: ProblemReporter;
   /** Every pipeline, in one list: flush and shutdown are one pass over it. */
   all: Pipeline[];
+  /** The pipelines tracewire's own reports go to, flushed once more at the end of a shutdown. */
+  logs: Pipeline[];
   /** tracewire routes OpenTelemetry's `diag` to the app's log (no `OTEL_LOG_LEVEL` set). */
   routesDiagnostics: boolean;
 }
@@ -88,7 +90,8 @@ const TRACING_OFF: OpenTelemetryPipeline = {
  * Starts every pipeline from its own module, in the order they depend on each other:
  * logging first (everything else reports into it), metrics before tracing (the
  * instrumentations record into its meter provider), Sentry after OpenTelemetry.
- * A new pipeline is one more start here and one more entry in `all`.
+ * A new pipeline is one more start here and one more entry in `all` (and in `logs`
+ * for one that carries log lines).
  */
 export function startPipelines({
   config,
@@ -178,6 +181,7 @@ export function startPipelines({
     sentry,
     // The logger last: while the others stop, tracewire's reports about them go into it.
     all: [tracing, metricsPipeline, sentry, logging],
+    logs: [logging],
     routesDiagnostics,
   };
 }

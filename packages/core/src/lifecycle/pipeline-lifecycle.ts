@@ -9,8 +9,8 @@ const LAST_LOG_FLUSH_MS = 250;
 
 export interface PipelineLifecycleInput {
   pipelines: readonly Pipeline[];
-  /** Flushed once more after the others have stopped: their last reports are log lines. */
-  logging: Pipeline;
+  /** Log pipelines, flushed once more after every pipeline has stopped: the others' last reports are log lines. */
+  logPipelines: readonly Pipeline[];
   reporter: ProblemReporter;
   defaultTimeoutMs: number;
   /** Runs once, after the last flush of a shutdown (removing exit hooks, globals). */
@@ -39,7 +39,8 @@ export function createPipelineLifecycle(input: PipelineLifecycleInput): Pipeline
         const deadline = Date.now() + timeoutMs;
         const { pending } = await runPipelines(input.pipelines, 'shutdown', deadline);
         if (pending.length > 0) input.reporter.report('TW_SHUTDOWN_TIMEOUT', { timeoutMs, pending });
-        await input.logging.flush(Math.max(deadline, Date.now() + LAST_LOG_FLUSH_MS)).catch(() => false);
+        const lastFlush = Math.max(deadline, Date.now() + LAST_LOG_FLUSH_MS);
+        await runPipelines(input.logPipelines, 'flush', lastFlush);
         try {
           input.afterShutdown();
         } catch {
