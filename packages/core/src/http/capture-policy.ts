@@ -1,0 +1,77 @@
+// What counts as a failed request, and which failures reach Sentry, is decided here
+// for every adapter: a policy written once per adapter drifts (one guarded a throwing
+// `shouldCapture`, two let it replace the app's own error).
+import { createRateLimitedReporter, type ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import type { ObservabilityHandle } from '../init/handle.ts';
+import { truncateRequestField } from './request-field-limits.ts';
+
+/** Decides whether a failed request's error reaches Sentry. */
+export type ShouldCapture = (error: unknown, status: number) => boolean;
+
+/**
+ * A 5xx: the server failed. Such a response marks the server span ERROR (a 4xx is the
+ * client's mistake, per the HTTP semantic conventions), logs its access line at `error`
+ * and, unless `shouldCapture` says otherwise, reaches Sentry.
+ *
+ * @example
+ * isServerError(503); // true
+ * isServerError(404); // false
+ */
+export function isServerError(status: number): boolean {
+  return status >= 500;
+}
+
+/**
+ * The `shouldCapture` every adapter uses when the app gives none: 5xx only.
+ *
+ * @example
+ * capturedByDefault(new Error('boom'), 500); // true
+ * capturedByDefault(new Error('not found'), 404); // false
+ */
+export function capturedByDefault(_error: unknown, status: number): boolean {
+  return isServerError(status);
+}
+
+const reporters = new WeakMap<ObservabilityHandle, ProblemReporter>();
+
+function describeThrown(thrown: unknown): string {
+  const text =
+    thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `a non-error value (${typeof thrown})`;
+  return truncateRequestField(text, 200);
+}
+
+/**
+ * `shouldCapture` guarded where it is called: a throw falls back to `capturedByDefault` and is reported as `TW_CALLBACK_FAILED`
+ * through one rate-limited reporter per handle, so a callback that throws on every
+ * request is reported once a minute, not once a request.
+ */
+export function guardShouldCapture(
+  shouldCapture: ShouldCapture | undefined,
+  handle: ObservabilityHandle,
+): ShouldCapture {
+  if (shouldCapture === undefined) return capturedByDefault;
+  return function guardedShouldCapture(error, status) {
+    try {
+      return Boolean(shouldCapture(error, status));
+    } catch (thrown) {
+      try {
+        let reporter = reporters.get(handle);
+        if (reporter === undefined) {
+          reporter = createRateLimitedReporter(
+            (level, fields, message) => handle.logger[level](fields, message),
+            (text) => text,
+          );
+          reporters.set(handle, reporter);
+        }
+        reporter.report('TW_CALLBACK_FAILED', {
+          callback: 'shouldCapture',
+          fallback: 'status >= 500',
+          reason: describeThrown(thrown),
+        });
+      } catch {
+        // Reporting never fails a request.
+      }
+      return capturedByDefault(error, status);
+    }
+  };
+}
