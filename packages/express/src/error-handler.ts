@@ -49,7 +49,8 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       const observed = getObservedRequest(req);
       // The observer's failure path asks `shouldCapture` (guarded) and reports once.
       if (observed) observed.fail(error, status);
-      else if (capturedByDefault(error, status)) (options.handle ?? getObservability())?.captureException(error);
+      else if (capturedByDefault(error, status))
+        (options.handle ?? getObservability())?.captureException(error);
     } catch {
       // Reporting must never replace the app's own error with one of ours.
     }

@@ -1,5 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
-import { createRequestObserver, type ObservedRequest, type RequestObserverOptions } from '@tracewire/core/adapter';
+import {
+  createRequestObserver,
+  type ObservedRequest,
+  type RequestObserverOptions,
+} from '@tracewire/core/adapter';
 import type {
   FastifyInstance,
   FastifyPluginCallback,

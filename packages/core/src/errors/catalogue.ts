@@ -261,8 +261,9 @@ export const errorCatalogue: {
     // The reason comes last: the rate limit keys on the start of the message, and a
     // callback that throws a different message per request is still one problem.
     message: ({ callback, fallback, reason }) =>
-      `The ${callback} callback threw; ${fallback} decided instead, and the request's response and ` +
-      `the app's own error handling went on unchanged. Fix the callback. It threw ${reason}`,
+      `The ${callback} callback threw and was skipped: the request's response and the app's own ` +
+      `error handling went on unchanged, and tracewire's default decided (${fallback}). ` +
+      `Fix the callback. It threw ${reason}`,
   },
   TW_LOCAL_VARIABLES_ENABLED: {
     title: 'Local variables capture enabled',

@@ -41,15 +41,18 @@ function describeThrown(thrown: unknown): string {
 }
 
 /**
- * `shouldCapture` guarded where it is called: a throw falls back to `capturedByDefault` and is reported as `TW_CALLBACK_FAILED`
- * through one rate-limited reporter per handle, so a callback that throws on every
- * request is reported once a minute, not once a request.
+ * `shouldCapture` guarded where it is called: a throw falls back to what tracewire does
+ * without the option (`fallback`, `capturedByDefault` unless given) and is reported as
+ * `TW_CALLBACK_FAILED` through one rate-limited reporter per handle, so a callback that
+ * throws on every request is reported once a minute, not once a request.
  */
 export function guardShouldCapture(
   shouldCapture: ShouldCapture | undefined,
   handle: ObservabilityHandle,
+  fallback: ShouldCapture = capturedByDefault,
+  fallbackDescription = 'status >= 500',
 ): ShouldCapture {
-  if (shouldCapture === undefined) return capturedByDefault;
+  if (shouldCapture === undefined) return fallback;
   return function guardedShouldCapture(error, status) {
     try {
       return Boolean(shouldCapture(error, status));
@@ -65,13 +68,13 @@ export function guardShouldCapture(
         }
         reporter.report('TW_CALLBACK_FAILED', {
           callback: 'shouldCapture',
-          fallback: 'status >= 500',
+          fallback: fallbackDescription,
           reason: describeThrown(thrown),
         });
       } catch {
         // Reporting never fails a request.
       }
-      return capturedByDefault(error, status);
+      return fallback(error, status);
     }
   };
 }

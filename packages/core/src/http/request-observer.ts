@@ -156,7 +156,9 @@ function pathOf(url: string | undefined): string {
 
 /** The path as tracewire writes it (access log, span): cut to its documented length. */
 function boundedPath(path: string): string {
-  return path.length <= REQUEST_FIELD_LIMITS.path ? path : truncateRequestField(path, REQUEST_FIELD_LIMITS.path);
+  return path.length <= REQUEST_FIELD_LIMITS.path
+    ? path
+    : truncateRequestField(path, REQUEST_FIELD_LIMITS.path);
 }
 
 function safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -239,6 +241,8 @@ interface ObserverSettings {
   shouldCapture: ShouldCapture;
   /** Whether the app gave its own `shouldCapture` (only then is a bare 5xx asked about). */
   appDecidesCapture: boolean;
+  /** `shouldCapture` asked about a bare 5xx, guarded: a throw means no event, as without it. */
+  shouldCaptureWithoutError: ShouldCapture;
   discoverRoute: RequestObserverAdapter['discoverRoute'];
   recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
 }
@@ -330,8 +334,11 @@ class FollowedRequest implements ObservedRequest {
     if (this.failed || !isServerError(status) || !this.settings.appDecidesCapture) return undefined;
     try {
       this.discoverRoute();
-      if (!this.settings.shouldCapture(undefined, status)) return undefined;
-      const error = new HttpStatusError(`${this.transactionName()} answered ${status} without an error`, status);
+      if (!this.settings.shouldCaptureWithoutError(undefined, status)) return undefined;
+      const error = new HttpStatusError(
+        `${this.transactionName()} answered ${status} without an error`,
+        status,
+      );
       return this.report(error, status, true);
     } catch {
       return undefined;
@@ -500,6 +507,12 @@ export function createRequestObserver(
     accessLog: options.accessLog !== false,
     shouldCapture: guardShouldCapture(options.shouldCapture, handle),
     appDecidesCapture: options.shouldCapture !== undefined,
+    shouldCaptureWithoutError: guardShouldCapture(
+      options.shouldCapture,
+      handle,
+      () => false,
+      'no event for a status without an error',
+    ),
     discoverRoute: adapter.discoverRoute,
     recordDuration(seconds, attributes) {
       durationHistogram ??= metrics
