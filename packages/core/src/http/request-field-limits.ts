@@ -1,8 +1,8 @@
 // A request's path, headers and ID are the caller's to choose, up to the 16 KiB Node
 // accepts for a request head. Everything tracewire writes from them (log fields, span
 // attributes, Sentry request data) is cut to one of these lengths, so a caller cannot
-// make a log line, span or event grow with what it sends. docs/configuration.md
-// ("Bounded request fields") documents the numbers; a test holds every line to them.
+// make a log line, span or event grow with what it sends. The core README ("Bounded
+// request fields") documents the numbers; tests hold the README and every line to them.
 
 /**
  * The longest value, in characters, tracewire writes for each field taken from request
