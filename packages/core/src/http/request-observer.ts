@@ -552,6 +552,7 @@ export function createRequestObserver(
       if (handle.isIgnoredPath(path)) return new IgnoredRequest(requestId, handle.logger);
 
       const startedAt = process.hrtime.bigint();
+      const writtenPath = boundedPath(path);
       const method = normalizeMethod(request.method);
       const scheme = request.scheme ?? 'http';
       const parentContext = context.active();
@@ -569,7 +570,7 @@ export function createRequestObserver(
         // query string and the peer's address.
         const attributes: Record<string, string | number> = {
           'http.request.method': method,
-          'url.path': boundedPath(path),
+          'url.path': writtenPath,
           'url.scheme': scheme,
         };
         hostAttributes(request.headers.host, attributes);
@@ -609,7 +610,7 @@ export function createRequestObserver(
         method,
         scheme,
         request.httpVersion,
-        boundedPath(path),
+        writtenPath,
         request,
         startedAt,
       );

@@ -172,9 +172,10 @@ export function boundViolations(lines: readonly string[], sink: TestSink): strin
   }
   if (written === 0) violations.push('tracewire wrote no line to check');
   for (const span of sink.spans) {
+    // Every span of the request (framework instrumentations tracewire configures too).
+    over(`${span.name.slice(0, 40)} url.path`, span.attributes['url.path'], REQUEST_FIELD_LIMITS.path);
     if (span.kind !== 'server') continue;
     over(`span name`, span.name, REQUEST_FIELD_LIMITS.route + 8);
-    over(`url.path`, span.attributes['url.path'], REQUEST_FIELD_LIMITS.path);
     over(`http.route`, span.attributes['http.route'], REQUEST_FIELD_LIMITS.route);
     over(`user_agent.original`, span.attributes['user_agent.original'], REQUEST_FIELD_LIMITS.header);
     over(`server.address`, span.attributes['server.address'], REQUEST_FIELD_LIMITS.host);
