@@ -56,9 +56,9 @@ export function observability(options: ObservabilityOptions = {}): RequestHandle
       scheme: req.protocol,
       httpVersion: req.httpVersion,
       socket: req.socket,
-      // The observer finishes the request on the response's first 'finish' or 'close'.
+      // The observer sets its headers on the response, and finishes the request on the
+      // response's first 'finish' or 'close'.
       response: res,
-      setResponseHeader: (name, value) => res.setHeader(name, value),
     });
     setObservedRequest(req, observed);
     const fields: TracewireRequest = req;

@@ -57,6 +57,8 @@ export interface RequestObserverAdapter {
 export interface ObservedResponse {
   readonly statusCode: number;
   on(event: 'finish' | 'close', listener: (this: ObservedResponse) => void): unknown;
+  /** Used for `x-request-id` and `traceresponse` when the request info has no `setResponseHeader`. */
+  setHeader?(name: string, value: string): unknown;
 }
 
 /** What an adapter knows about an incoming request. */
@@ -83,7 +85,11 @@ export interface IncomingRequestInfo {
   response?: ObservedResponse;
   /** The framework's own request object (Koa's `ctx`), handed to `discoverRoute`. */
   frameworkRequest?: object;
-  setResponseHeader(name: string, value: string): void;
+  /**
+   * Sets a response header (`x-request-id`, `traceresponse`). Default: the response's
+   * `setHeader`, so an adapter that hands over Node's response needs no function per request.
+   */
+  setResponseHeader?(name: string, value: string): void;
 }
 
 /** One request as tracewire follows it; adapters keep it for the request's lifetime. */
@@ -180,6 +186,16 @@ function hostAttributes(host: unknown, attributes: Record<string, string | numbe
   const address = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
   attributes['server.address'] = truncateRequestField(address, REQUEST_FIELD_LIMITS.host);
   if (match[2]) attributes['server.port'] = Number(match[2]);
+}
+
+/** Sets a header on the response, if it has not been sent yet (else the header is left out). */
+function setResponseHeader(request: IncomingRequestInfo, name: string, value: string): void {
+  try {
+    if (request.setResponseHeader !== undefined) request.setResponseHeader(name, value);
+    else request.response?.setHeader?.(name, value);
+  } catch {
+    // Headers already sent: the request ID still goes on every log line.
+  }
 }
 
 function traceResponseValue(span: Span): string | undefined {
@@ -543,11 +559,7 @@ export function createRequestObserver(
     },
     start(request: IncomingRequestInfo): ObservedRequest {
       const requestId = resolveRequestId(request.headers[requestIdHeader]);
-      try {
-        request.setResponseHeader(requestIdHeader, requestId);
-      } catch {
-        // Headers already sent: the ID still goes on every log line.
-      }
+      setResponseHeader(request, requestIdHeader, requestId);
       const path = pathOf(request.url);
       if (handle.isIgnoredPath(path)) return new IgnoredRequest(requestId, handle.logger);
 
@@ -590,13 +602,7 @@ export function createRequestObserver(
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {
         const value = traceResponseValue(span);
-        if (value) {
-          try {
-            request.setResponseHeader('traceresponse', value);
-          } catch {
-            // Headers already sent; nothing to add.
-          }
-        }
+        if (value) setResponseHeader(request, 'traceresponse', value);
       }
 
       const followed = new FollowedRequest(
