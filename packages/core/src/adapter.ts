@@ -1,12 +1,7 @@
 // `@tracewire/core/adapter`: what a framework adapter builds on. Services import the
 // main entry; the request policy adapters share (failure and completion paths, capture
 // decision, bounded request fields) is here, so no adapter writes it again.
-export {
-  capturedByDefault,
-  guardShouldCapture,
-  isServerError,
-  type ShouldCapture,
-} from './http/capture-policy.ts';
+export { capturedByDefault, type ShouldCapture } from './http/capture-policy.ts';
 export {
   ACCESS_LOG_LINE_LIMIT,
   REQUEST_FIELD_LIMITS,

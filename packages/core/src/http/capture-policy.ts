@@ -5,7 +5,12 @@ import { createRateLimitedReporter, type ProblemReporter } from '../diagnostics/
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { truncateRequestField } from './request-field-limits.ts';
 
-/** Decides whether a failed request's error reaches Sentry. */
+/**
+ * Decides whether a failed request's error reaches Sentry.
+ *
+ * @example
+ * const shouldCapture: ShouldCapture = (_error, status) => status >= 500 || status === 409;
+ */
 export type ShouldCapture = (error: unknown, status: number) => boolean;
 
 /**

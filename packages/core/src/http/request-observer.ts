@@ -43,7 +43,12 @@ export interface RequestObserverOptions {
   shouldCapture?: ShouldCapture;
 }
 
-/** What an adapter tells the observer about its framework, once per observer. */
+/**
+ * What an adapter tells the observer about its framework, once per observer.
+ *
+ * @example
+ * createRequestObserver(options, { discoverRoute: (ctx) => (ctx as { _matchedRoute?: string })._matchedRoute });
+ */
 export interface RequestObserverAdapter {
   /**
    * The route template the framework matched, read from `IncomingRequestInfo.frameworkRequest`
@@ -53,7 +58,12 @@ export interface RequestObserverAdapter {
   discoverRoute?(frameworkRequest: object): string | undefined;
 }
 
-/** The part of a response the observer watches to finish a request: Node's `ServerResponse`. */
+/**
+ * The part of a response the observer watches to finish a request: Node's `ServerResponse`.
+ *
+ * @example
+ * const response: ObservedResponse = res; // an http.ServerResponse
+ */
 export interface ObservedResponse {
   readonly statusCode: number;
   on(event: 'finish' | 'close', listener: (this: ObservedResponse) => void): unknown;
@@ -498,11 +508,25 @@ class FollowedRequest implements ObservedRequest {
  * tracewire, or when the SDK is off) the observer starts the server span itself and
  * records the metric itself.
  *
+ * Adapters own route discovery and emitter binding only: the failure path
+ * (`observed.fail(error, status)`) and the completion path (the first `finish` or
+ * `close` of the `response` given to `start()`) are the observer's.
+ *
  * @example
+ * import { createRequestObserver } from '@tracewire/core/adapter';
+ *
  * const observer = createRequestObserver();
- * const observed = observer.start({ method: req.method, url: req.url, headers: req.headers,
- *   setResponseHeader: (name, value) => res.setHeader(name, value) });
- * observed.run(() => next());
+ * http.createServer((req, res) => {
+ *   const observed = observer.start({ method: req.method, url: req.url, headers: req.headers, response: res });
+ *   observed.run(() => {
+ *     observed.setRoute('/users/:id');
+ *     handle(req, res).catch((error) => {
+ *       res.statusCode = 500;
+ *       observed.fail(error, 500);
+ *       res.end();
+ *     });
+ *   });
+ * });
  */
 export function createRequestObserver(
   options: RequestObserverOptions = {},
