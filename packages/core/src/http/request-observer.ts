@@ -18,6 +18,7 @@ import { getObservability } from '../init/global-state.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
+import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
 import { guardShouldCapture, isServerError, type ShouldCapture } from './capture-policy.ts';
@@ -312,12 +313,17 @@ class FollowedRequest implements ObservedRequest {
     if (!name) return;
     const template = truncateRequestField(name, REQUEST_FIELD_LIMITS.route);
     this.route = template;
-    this.span?.updateName(`${this.method} ${template}`);
+    const name = `${this.method} ${template}`;
+    this.span?.updateName(name);
     this.span?.setAttribute('http.route', template);
     // The http instrumentation reads the route from here when the response ends,
-    // for both the span attribute and its duration metric.
-    if (this.rpcMetadata?.type === RPCType.HTTP) this.rpcMetadata.route = template;
-    this.isolationScope?.setTransactionName(`${this.method} ${template}`);
+    // for both the span attribute and its duration metric; outgoing requests read the
+    // transaction name from here for Sentry's baggage.
+    if (this.rpcMetadata?.type === RPCType.HTTP) {
+      this.rpcMetadata.route = template;
+      setRequestTransaction(this.rpcMetadata, name);
+    }
+    this.isolationScope?.setTransactionName(name);
     this.isolationScope?.setTag('http.route', template);
   }
 
@@ -600,6 +606,7 @@ export function createRequestObserver(
 
       let ownSpan: Span | undefined;
       let requestContext: Context = parentContext;
+      let requestMetadata = rpcMetadata;
       if (!instrumentationSpan) {
         const extracted = propagation.extract(parentContext, request.headers);
         // The attributes the http instrumentation gives its server span, minus the
@@ -618,10 +625,8 @@ export function createRequestObserver(
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
-        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), {
-          type: RPCType.HTTP,
-          span: ownSpan,
-        });
+        requestMetadata = { type: RPCType.HTTP, span: ownSpan };
+        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), requestMetadata);
       }
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {
@@ -636,7 +641,7 @@ export function createRequestObserver(
         span,
         ownSpan,
         requestContext,
-        rpcMetadata,
+        requestMetadata,
         method,
         scheme,
         request.httpVersion,
