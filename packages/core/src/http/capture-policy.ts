@@ -3,6 +3,7 @@
 // `shouldCapture`, two let it replace the app's own error).
 import { createRateLimitedReporter, type ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 import { truncateRequestField } from './request-field-limits.ts';
 
 /**
@@ -65,9 +66,10 @@ export function guardShouldCapture(
       try {
         let reporter = reporters.get(handle);
         if (reporter === undefined) {
+          // The thrown message is the app's and may quote a URL or a header.
           reporter = createRateLimitedReporter(
             (level, fields, message) => handle.logger[level](fields, message),
-            (text) => text,
+            maskSecretsInText,
           );
           reporters.set(handle, reporter);
         }

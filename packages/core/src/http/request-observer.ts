@@ -309,9 +309,9 @@ class FollowedRequest implements ObservedRequest {
     private readonly startedAt: bigint,
   ) {}
 
-  setRoute(name: string): void {
-    if (!name) return;
-    const template = truncateRequestField(name, REQUEST_FIELD_LIMITS.route);
+  setRoute(route: string): void {
+    if (!route) return;
+    const template = truncateRequestField(route, REQUEST_FIELD_LIMITS.route);
     this.route = template;
     const name = `${this.method} ${template}`;
     this.span?.updateName(name);

@@ -9,7 +9,8 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestObserver, initObservability, type ObservabilityHandle } from '../../src/index.ts';
+import { createRequestObserver } from '../../src/adapter.ts';
+import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { memoryDestination } from '../helpers/memory-destination.ts';
 
 interface Received {
@@ -98,7 +99,7 @@ async function startApp(handle: ObservabilityHandle, downstreamUrl: string) {
       await httpGet(`${downstreamUrl}/http/${tag}`);
       if (request.url?.startsWith('/boom')) {
         response.statusCode = 500;
-        observed.captureError(new Error(`boom ${tag}`), 500);
+        observed.fail(new Error(`boom ${tag}`), 500);
       }
       response.end();
     });
