@@ -1,22 +1,75 @@
 import http from 'node:http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { diag, metrics } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { createOtlpMetricExporter } from './otlp-metric-exporter.ts';
 import { withUnitSuffixes } from './prometheus-names.ts';
 
 /** Interval of OTLP metric pushes; matches Prometheus' default scrape interval. */
 export const METRIC_EXPORT_INTERVAL_MS = 15_000;
 
-export interface MetricsPipeline {
+/** The metrics pipeline: a meter provider with the reader of the configured mode. */
+export interface MetricsPipeline
+  extends Pipeline<{ enabled: boolean; mode: TracewireConfig['metrics']['mode'] }> {
   mode: TracewireConfig['metrics']['mode'];
-  readers: IMetricReader[];
+  /** Registered as the global meter provider; absent when metrics are off. */
+  meterProvider: MeterProvider | undefined;
   /** The scrape endpoint, once listening (prometheus mode). */
   prometheusEndpoint: Promise<{ port: number; url: string } | undefined>;
   /** True for a request that arrived on the scrape endpoint's port: scrapes are never traced. */
   isScrapeRequest(localPort: number | undefined): boolean;
+}
+
+interface MetricReaders {
+  mode: TracewireConfig['metrics']['mode'];
+  readers: IMetricReader[];
+  prometheusEndpoint: Promise<{ port: number; url: string } | undefined>;
+  isScrapeRequest(localPort: number | undefined): boolean;
   close(): Promise<void>;
+}
+
+/**
+ * Starts the metrics pipeline: a meter provider (registered globally) with the reader
+ * of the configured mode, an OTLP push reader or a Prometheus scrape endpoint.
+ */
+export function createMetricsPipeline(
+  config: TracewireConfig,
+  enabled: boolean,
+  reporter: ProblemReporter,
+  resource: Resource,
+): MetricsPipeline {
+  const { readers, close, ...parts } = createMetricReaders(config, enabled, reporter);
+  const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
+  if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
+  return {
+    ...parts,
+    name: 'metrics',
+    status: { enabled: meterProvider !== undefined, mode: parts.mode },
+    meterProvider,
+    async flush(deadline) {
+      try {
+        await meterProvider?.forceFlush({ timeoutMillis: remainingMs(deadline) });
+        return true;
+      } catch (error) {
+        // A flush's failed export rejects here instead of reaching OpenTelemetry's error handler.
+        diag.error('Metric export failed', error);
+        return false;
+      }
+    },
+    async shutdown(deadline) {
+      try {
+        await meterProvider?.shutdown({ timeoutMillis: remainingMs(deadline) });
+      } catch (error) {
+        diag.error('Metric export failed', error);
+      }
+      await close();
+      if (meterProvider) metrics.disable();
+    },
+  };
 }
 
 /**
@@ -24,11 +77,11 @@ export interface MetricsPipeline {
  * scrape endpoint served by tracewire's own server (so the port can be 0 in tests, a
  * busy port is reported instead of thrown, and scrapes are never traced).
  */
-export function createMetricsPipeline(
+function createMetricReaders(
   config: TracewireConfig,
   enabled: boolean,
   reporter: ProblemReporter,
-): MetricsPipeline {
+): MetricReaders {
   const mode = enabled ? config.metrics.mode : 'none';
   if (mode === 'otlp' && config.otlp.metricsEndpoint) {
     const exporter = createOtlpMetricExporter({

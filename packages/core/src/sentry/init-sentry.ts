@@ -10,9 +10,11 @@ import type {
 import * as Sentry from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { attachDynamicSamplingContext } from './dynamic-sampling-context.ts';
 import { grafanaTraceUrl } from './grafana-trace-link.ts';
 import { privacyDefaults, scrubEvent } from './privacy.ts';
+import { createRepeatInTraceFilter } from './repeat-in-trace.ts';
 
 export interface SentryOptions {
   /** Send the values of local variables with stack frames. Off by default: it opens the inspector and ships data. */
@@ -29,10 +31,18 @@ export interface SentryOptions {
   transportBufferSize?: number;
 }
 
-export interface SentryPipeline {
+/** The Sentry pipeline: errors only, linked to the active OpenTelemetry span. */
+export interface SentryPipeline extends Pipeline<{ enabled: boolean }> {
   client: Sentry.NodeClient | undefined;
-  flush(timeoutMs: number): Promise<boolean>;
-  close(timeoutMs: number): Promise<boolean>;
+}
+
+export interface InitSentryInput {
+  config: TracewireConfig;
+  options: SentryOptions;
+  /** False when Sentry's configuration is invalid: nothing is sent to Sentry. */
+  enabled: boolean;
+  reporter: ProblemReporter;
+  onDroppedEvents: (count: number) => void;
 }
 
 /**
@@ -41,6 +51,13 @@ export interface SentryPipeline {
  * with the active OpenTelemetry span's trace and span ID. Sentry's Http, NodeFetch,
  * Express, Fastify and Koa integrations are left out: they wrap every request, start
  * non-recording spans of their own, and (Fastify) give errors a different trace ID.
+ *
+ * Also left out: Dedupe, which drops an event identical to the previous one of the
+ * whole process, so identical failures of different requests became one event (a
+ * per-trace filter in `beforeSend` replaces it), and OnUncaughtException /
+ * OnUnhandledRejection, whose listeners change how the process ends (an unhandled
+ * rejection no longer exits, a crash exits through `process.exit` with Sentry's own
+ * output); tracewire's crash handlers report, flush and then let Node end the process.
  */
 function tracewireIntegrations(includeLocalVariables: boolean): Integration[] {
   return [
@@ -48,9 +65,6 @@ function tracewireIntegrations(includeLocalVariables: boolean): Integration[] {
     Sentry.eventFiltersIntegration(),
     Sentry.functionToStringIntegration(),
     Sentry.linkedErrorsIntegration(),
-    Sentry.dedupeIntegration(),
-    Sentry.onUncaughtExceptionIntegration(),
-    Sentry.onUnhandledRejectionIntegration(),
     Sentry.contextLinesIntegration(),
     Sentry.nodeContextIntegration(),
     Sentry.modulesIntegration(),
@@ -95,18 +109,26 @@ function createObservedTransport(
 
 /**
  * Initialises Sentry 11 after OpenTelemetry: errors-only, linked to the active OTel
- * span, privacy defaults on. Returns undefined pipeline parts when Sentry is disabled
- * (no DSN), in which case nothing is sent to Sentry at all.
+ * span, privacy defaults on. With no DSN, or Sentry switched off, the pipeline does
+ * nothing and nothing is sent to Sentry at all.
  */
-export function initSentry(
-  config: TracewireConfig,
-  options: SentryOptions,
-  reporter: ProblemReporter,
-  onDroppedEvents: (count: number) => void,
-): SentryPipeline {
-  if (!config.sentry.dsn) {
-    return { client: undefined, flush: async () => true, close: async () => true };
+export function initSentry({
+  config,
+  options,
+  enabled,
+  reporter,
+  onDroppedEvents,
+}: InitSentryInput): SentryPipeline {
+  if (!enabled || !config.sentry.dsn) {
+    return {
+      name: 'sentry',
+      status: { enabled: false },
+      client: undefined,
+      flush: async () => true,
+      shutdown: async () => {},
+    };
   }
+  const isRepeatInTrace = createRepeatInTraceFilter();
   const includeLocalVariables = options.includeLocalVariables === true;
   const baseTransport = options.transport ?? Sentry.makeNodeTransport;
   const userIntegrationNames = new Set((options.integrations ?? []).map((integration) => integration.name));
@@ -138,6 +160,7 @@ export function initSentry(
     }),
     transportOptions: { bufferSize: options.transportBufferSize ?? 1000 },
     beforeSend(event) {
+      if (isRepeatInTrace(event)) return null;
       const scrubbed = scrubEvent(event);
       const traceId = scrubbed.contexts?.trace?.trace_id;
       if (typeof traceId === 'string') {
@@ -157,8 +180,12 @@ export function initSentry(
   if (client) attachDynamicSamplingContext(client);
 
   return {
+    name: 'sentry',
+    status: { enabled: true },
     client,
-    flush: (timeoutMs) => Sentry.flush(timeoutMs),
-    close: (timeoutMs) => Sentry.close(timeoutMs),
+    flush: (deadline) => Sentry.flush(remainingMs(deadline)),
+    shutdown: async (deadline) => {
+      await Sentry.close(remainingMs(deadline));
+    },
   };
 }

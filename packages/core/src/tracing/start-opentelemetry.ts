@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestOptions } from 'node:http';
-import { context, metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { context, diag, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { type IMetricReader, MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { Resource } from '@opentelemetry/resources';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   BatchSpanProcessor,
   type SpanExporter,
@@ -16,13 +17,13 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
+import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { SECRET_KEYS, SECRET_QUERY_ONLY_KEYS } from '../privacy/secret-keys.ts';
 import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
-import { createResource } from './resource.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
 import { TracewireSampler } from './sampler.ts';
 import { dynamicSamplingSettingsFor, SentryBaggagePropagator } from './sentry-baggage-propagator.ts';
@@ -35,7 +36,10 @@ export interface OpenTelemetryOptions {
   tracingEnabled: boolean;
   isIgnoredPath: (path: string) => boolean;
   telemetryRequests: TelemetryRequestMatcher;
-  metricReaders: IMetricReader[];
+  /** The resource every span carries (shared with the metrics pipeline). */
+  resource: Resource;
+  /** The metrics pipeline's provider, for the instrumentations' metrics; absent when metrics are off. */
+  meterProvider: MeterProvider | undefined;
   /** Requests to the Prometheus scrape endpoint are never traced. */
   isScrapeRequest: (localPort: number | undefined) => boolean;
   instrumentations: Instrumentation[];
@@ -44,12 +48,11 @@ export interface OpenTelemetryOptions {
   onInvalidHeader: InvalidHeaderListener;
 }
 
-export interface OpenTelemetryPipeline {
+/** The tracing pipeline: OpenTelemetry's tracer provider, propagators and instrumentations. */
+export interface OpenTelemetryPipeline extends Pipeline<{ enabled: boolean; destinations: string[] }> {
   /** Where spans go: `otlp`, `sentry`. Empty when spans are created for correlation only. */
   spanDestinations: string[];
   instrumentationNames: string[];
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
 }
 
 /**
@@ -130,7 +133,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       },
     }) as unknown as Instrumentation,
   ];
-  if (options.metricReaders.length > 0) {
+  if (options.meterProvider) {
     instrumentations.push(new RuntimeNodeInstrumentation() as unknown as Instrumentation);
   }
   instrumentations.push(...options.instrumentations);
@@ -166,7 +169,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   // The SDK's parts are wired here rather than through @opentelemetry/sdk-node: NodeSDK
   // loads every exporter it might build from the environment (gRPC, logs, Zipkin) and a
   // YAML configuration parser at startup, none of which tracewire uses.
-  const resource = createResource(config);
+  const { resource, meterProvider } = options;
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(propagator);
@@ -177,11 +180,6 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
   trace.setGlobalTracerProvider(tracerProvider);
-  const meterProvider =
-    options.metricReaders.length > 0
-      ? new MeterProvider({ resource, readers: options.metricReaders })
-      : undefined;
-  if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
   const unregisterInstrumentations = registerInstrumentations({
     instrumentations,
     tracerProvider,
@@ -189,21 +187,31 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   });
 
   return {
+    name: 'tracing',
+    status: { enabled: options.tracingEnabled, destinations: spanDestinations },
     spanDestinations,
     instrumentationNames: instrumentations.map((instrumentation) => instrumentation.instrumentationName),
-    async forceFlush() {
-      await Promise.all([
-        ...spanProcessors.map((processor) => processor.forceFlush()),
-        ...options.metricReaders.map((reader) => reader.forceFlush()),
-      ]);
+    async flush(deadline) {
+      try {
+        await tracerProvider.forceFlush({ timeoutMillis: remainingMs(deadline) });
+        return true;
+      } catch (error) {
+        // A flush's failed export rejects here instead of reaching OpenTelemetry's
+        // error handler; `diag` takes it to the same rate-limited report.
+        diag.error('Span export failed', error);
+        return false;
+      }
     },
     async shutdown() {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
+      try {
+        await tracerProvider.shutdown();
+      } catch (error) {
+        diag.error('Span export failed', error);
+      }
       // The API keeps global providers and patches after shutdown; releasing them lets a
       // later init in the same process (tests, hot reload) start clean.
       unregisterInstrumentations();
       trace.disable();
-      metrics.disable();
       propagation.disable();
       context.disable();
     },
