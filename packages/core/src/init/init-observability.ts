@@ -158,6 +158,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
       metricReaders: metricsPipeline.readers,
       isScrapeRequest: metricsPipeline.isScrapeRequest,
       instrumentations: options.instrumentations ?? [],
+      appDirectory: options.cwd,
       onInvalidHeader: (header, reason) => reporter.report('TW_INCOMING_HEADER_INVALID', { header, reason }),
       onDroppedSpans: (count, destination) => {
         dropped.spans += count;

@@ -21,6 +21,10 @@ import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
+import {
+  type DatabaseInstrumentationStatus,
+  loadDatabaseInstrumentations,
+} from './load-database-instrumentations.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
@@ -39,6 +43,8 @@ export interface OpenTelemetryOptions {
   /** Requests to the Prometheus scrape endpoint are never traced. */
   isScrapeRequest: (localPort: number | undefined) => boolean;
   instrumentations: Instrumentation[];
+  /** Where the app's database clients are resolved from, besides the main module's directory. Default: the working directory. */
+  appDirectory?: string | undefined;
   onDroppedSpans: DroppedSpansListener;
   /** A present but unusable incoming trace header. */
   onInvalidHeader: InvalidHeaderListener;
@@ -48,6 +54,8 @@ export interface OpenTelemetryPipeline {
   /** Where spans go: `otlp`, `sentry`. Empty when spans are created for correlation only. */
   spanDestinations: string[];
   instrumentationNames: string[];
+  /** Each database instrumentation and why it is on or off. */
+  databaseInstrumentations: DatabaseInstrumentationStatus[];
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -133,7 +141,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   if (options.metricReaders.length > 0) {
     instrumentations.push(new RuntimeNodeInstrumentation() as unknown as Instrumentation);
   }
-  instrumentations.push(...options.instrumentations);
+  // Loaded only for the database clients the app can resolve; the app's own
+  // instrumentations are added on top.
+  const database = loadDatabaseInstrumentations({
+    selected: config.instrumentationSet,
+    statements: config.dbStatements,
+    appDirectory: options.appDirectory,
+  });
+  instrumentations.push(...database.instrumentations, ...options.instrumentations);
 
   const sampleRate = options.tracingEnabled ? config.sampleRate : 0;
   const propagator: TextMapPropagator = new CompositePropagator({
@@ -187,10 +202,12 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     tracerProvider,
     meterProvider,
   });
+  database.patchAlreadyLoaded();
 
   return {
     spanDestinations,
     instrumentationNames: instrumentations.map((instrumentation) => instrumentation.instrumentationName),
+    databaseInstrumentations: database.statuses,
     async forceFlush() {
       await Promise.all([
         ...spanProcessors.map((processor) => processor.forceFlush()),
