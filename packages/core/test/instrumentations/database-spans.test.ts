@@ -3,6 +3,7 @@
 // request observer starts. The clients are required after initObservability(), as a
 // CommonJS app does, so require-in-the-middle patches them on load.
 import http from 'node:http';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { startTestSink, type TestSink } from '@tracewire/testing';
@@ -12,6 +13,7 @@ import { createRequestObserver, initObservability, type ObservabilityHandle } fr
 import { coreDir } from '../helpers/child-app.ts';
 import {
   type DatabaseServer,
+  freePort,
   installedServers,
   startMariaDb,
   startPostgres,
@@ -26,6 +28,7 @@ const allInstalled = installedServers.postgres && installedServers.mariadb && in
 const SECRET_EMAIL = 'alice.secret@example.com';
 const SECRET_ID = 48151623;
 const SECRET_VALUE = 'cached-value-that-is-private';
+const MONGO_PASSWORD = 'mongo-url-secret-6627';
 
 type Handler = () => Promise<void>;
 
@@ -112,6 +115,19 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
       });
     }
 
+    // MongoDB has no Debian package: no server here. A port nothing listens on makes the
+    // driver fail the way an unreachable database does.
+    const { MongoClient } = requireFromTest('mongodb') as typeof import('mongodb');
+    const mongoUrl = `mongodb://tracewire:${MONGO_PASSWORD}@127.0.0.1:${await freePort()}/app`;
+    routes.set('/mongodb', async () => {
+      const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 200, connectTimeoutMS: 200 });
+      try {
+        await client.db('app').collection('users').findOne({ email: SECRET_EMAIL });
+      } finally {
+        await client.close();
+      }
+    });
+
     const observer = createRequestObserver({ handle });
     server = http.createServer((request, response) => {
       const observed = observer.start({
@@ -176,7 +192,7 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
     return { serverSpan, children, logLine };
   }
 
-  function expectNoSecrets(spans: ReceivedSpan[], password: string): void {
+  function expectNoSecrets(spans: readonly ReceivedSpan[], password: string): void {
     const text = JSON.stringify(spans);
     for (const secret of [SECRET_EMAIL, String(SECRET_ID), SECRET_VALUE, password])
       expect(text).not.toContain(secret);
@@ -262,5 +278,32 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
     });
     expect(logLine?.trace_id).toBe(set?.traceId);
     expectNoSecrets(children, redis.password);
+  });
+
+  it('mongodb: the instrumentation patched the driver the app required', () => {
+    const { isWrapped } = requireFromTest(
+      '@opentelemetry/instrumentation',
+    ) as typeof import('@opentelemetry/instrumentation');
+    const driverDir = path.dirname(requireFromTest.resolve('mongodb'));
+    const { Connection } = requireFromTest(path.join(driverDir, 'cmap', 'connection.js')) as {
+      Connection: { prototype: { command: unknown } };
+    };
+    expect(isWrapped(Connection.prototype.command)).toBe(true);
+  });
+
+  it('mongodb: an unreachable server fails the request, whose span and Sentry event say so, with no secret', async () => {
+    const { serverSpan } = await request('/mongodb', 500);
+    expect(serverSpan.status.code).toBe(2);
+    const event = await sink.waitFor((s) =>
+      s.sentry.events.find((candidate) => candidate.contexts?.trace?.trace_id === serverSpan.traceId),
+    );
+    expect(event.exception?.values?.[0]?.value).toMatch(/ECONNREFUSED 127\.0\.0\.1/);
+    // The driver never connected, so it ran no command: the instrumentation spans
+    // commands only, and made none for this request.
+    const mongoSpans = sink.spans.filter((span) => span.attributes['db.system.name'] === 'mongodb');
+    expect(mongoSpans).toEqual([]);
+    const everything = JSON.stringify({ spans: sink.spans, events: sink.sentry.events, logs: logs.lines });
+    expect(everything).not.toContain(MONGO_PASSWORD);
+    expect(everything).not.toContain(SECRET_EMAIL);
   });
 });
