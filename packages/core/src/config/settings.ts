@@ -9,7 +9,10 @@ import {
   DEFAULT_SERVICE_NAME,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './defaults.ts';
-import { DATABASE_INSTRUMENTATION_NAMES, type DatabaseStatements } from '../tracing/database-instrumentations.ts';
+import {
+  DATABASE_INSTRUMENTATION_NAMES,
+  type DatabaseStatements,
+} from '../tracing/database-instrumentations.ts';
 import { dbStatementsKind, instrumentationSelectionKind } from '../tracing/instrumentation-settings.ts';
 import type { SecretShape } from './describe-received.ts';
 import { MASK, maskHeaderValues, maskUrlCredentials } from './mask-secrets.ts';
