@@ -63,7 +63,9 @@ describe.skipIf(notBuilt !== undefined || !installedServers.redis)('examples/exp
     expect(server?.name).toBe('GET /api/items/:id/views');
     expect(incr?.parentSpanId).toBe(server?.spanId);
     expect(incr?.attributes['db.query.text']).toBe('incr item:1:views');
-    expect(lines.find((line) => line.msg === 'item view counted' && line.views === 1)?.trace_id).toBe(traceId);
+    expect(lines.find((line) => line.msg === 'item view counted' && line.views === 1)?.trace_id).toBe(
+      traceId,
+    );
     expect(JSON.stringify(sink.spans)).not.toContain(redis.password);
   });
 });
