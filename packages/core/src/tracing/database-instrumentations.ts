@@ -11,6 +11,9 @@ import { sanitizeSqlText } from './sanitize-sql-text.ts';
  * How much of a statement database spans record: `sanitized` (the default) keeps the
  * statement with every literal value replaced by `?` and Redis commands with their key
  * only; `full` records values too.
+ *
+ * @example
+ * initObservability({ dbStatements: 'sanitized' }); // the default
  */
 export type DatabaseStatements = 'sanitized' | 'full';
 
@@ -156,7 +159,13 @@ export const DATABASE_INSTRUMENTATIONS: readonly DatabaseInstrumentation[] = Obj
   mongodb,
 ]);
 
-/** The names `TRACEWIRE_INSTRUMENTATIONS` accepts besides `default` and `none`. */
+/**
+ * The names `TRACEWIRE_INSTRUMENTATIONS` accepts besides `default` and `none`.
+ *
+ * @example
+ * import { DATABASE_INSTRUMENTATION_NAMES } from '@tracewire/core';
+ * DATABASE_INSTRUMENTATION_NAMES.includes('pg'); // true
+ */
 export const DATABASE_INSTRUMENTATION_NAMES: readonly string[] = Object.freeze(
   DATABASE_INSTRUMENTATIONS.map((entry) => entry.name),
 );
