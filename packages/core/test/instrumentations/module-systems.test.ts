@@ -131,6 +131,14 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
       expectQueriesUnderRequests(await queryBoth('db-cjs-late'));
     });
 
+    it('ESM that imported its CommonJS clients before initObservability(), without --import', async () => {
+      app = await startChildApp('db-app-late.mjs', {
+        env: env('db-esm-late'),
+        fixturesDir: databaseFixtures,
+      });
+      expectQueriesUnderRequests(await queryBoth('db-esm-late'));
+    });
+
     it('TRACEWIRE_INSTRUMENTATIONS=none leaves the same app without database spans', async () => {
       app = await startChildApp('db-app.cjs', {
         env: env('db-cjs-none', { TRACEWIRE_INSTRUMENTATIONS: 'none' }),
