@@ -148,8 +148,9 @@ export function loadDatabaseInstrumentations(
  * require-in-the-middle patches a module when it is required, so a client the app
  * required before `initObservability()` would stay unpatched. Requiring the cached files
  * again passes them through the hook once; the instrumentations patch prototypes in
- * place, which reaches the objects the app already holds. ES modules have no such cache:
- * there, only `--import @tracewire/core/register` patches them.
+ * place, which reaches the objects the app already holds. CommonJS packages imported from
+ * an ES module are in that cache too; a package that is an ES module only is not, and
+ * only `--import @tracewire/core/register` patches it.
  */
 function patchAlreadyLoaded(instrumentations: readonly Instrumentation[]): void {
   const moduleNames = new Set<string>();
