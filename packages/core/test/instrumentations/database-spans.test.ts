@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { startTestSink, type TestSink } from '@tracewire/testing';
 import type { ReceivedSpan } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestObserver, initObservability, type ObservabilityHandle } from '../../src/index.ts';
+import { createRequestObserver } from '../../src/adapter.ts';
+import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { coreDir } from '../helpers/child-app.ts';
 import {
   type DatabaseServer,
@@ -134,9 +135,8 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
         method: request.method,
         url: request.url,
         headers: request.headers,
-        setResponseHeader: (name, value) => response.setHeader(name, value),
+        response,
       });
-      response.once('finish', () => observed.finish(response.statusCode));
       observed.run(() => {
         const route = routes.get(request.url ?? '');
         if (!route) {
@@ -150,7 +150,7 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
           () => response.end('ok'),
           (error: unknown) => {
             response.statusCode = 500;
-            observed.captureError(error, 500);
+            observed.fail(error, 500);
             response.end();
           },
         );
