@@ -15,6 +15,8 @@
 //   pnpm demo --keep   run, report, then keep everything running until Ctrl-C
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
@@ -325,6 +327,94 @@ process.on('exit', () => {
 });
 
 // ---------------------------------------------------------------------------------------
+// A Redis server for express-api's views counter, when redis-server is installed
+
+/** The request that shows a database span; driven only when Redis could be started. */
+const REDIS_REQUEST = {
+  label: 'Redis query (views counter)',
+  service: 'express-api',
+  path: '/api/items/1/views',
+  status: 200,
+  services: ['express-api'],
+  databaseSpan: 'incr item:1:views',
+};
+
+/**
+ * Starts redis-server on a free 127.0.0.1 port with no persistence, in a temporary
+ * directory. Resolves undefined (and says why) when it is not installed or does not
+ * start: the demo then runs without the Redis request instead of failing.
+ */
+async function startDemoRedis() {
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-demo-redis-'));
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    directory,
+  ];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  void exited.then(() => children.delete(child));
+  const removeDirectory = () => fs.rmSync(directory, { recursive: true, force: true });
+  const ready = await new Promise((resolve) => {
+    let output = '';
+    const timer = setTimeout(() => resolve(false), LISTEN_TIMEOUT_MS);
+    child.once('error', () => resolve(false));
+    void exited.then(() => resolve(false));
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    child.stderr.resume();
+  });
+  if (!ready) {
+    child.kill('SIGKILL');
+    removeDirectory();
+    console.log(dim('  redis-server is not installed or did not start: the Redis request is left out'));
+    return undefined;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      removeDirectory();
+    },
+  };
+}
+
+/** For the Redis request: its INCR must be a client span under the request's server span. */
+function databaseSpanProblems(result, found) {
+  if (!result.databaseSpan || !result.traceId) return [];
+  const span = found.spans.find((candidate) => candidate.attributes['db.query.text'] === result.databaseSpan);
+  if (!span) return [`no "${result.databaseSpan}" span arrived for ${result.service} ${result.path}`];
+  const parent = found.spans.find((candidate) => candidate.spanId === span.parentSpanId);
+  return parent?.kind === 'server'
+    ? []
+    : [`the "${result.databaseSpan}" span is not under the request's server span`];
+}
+
+// ---------------------------------------------------------------------------------------
 // Traffic and report
 
 /** The trace ID from a `traceresponse` header (`00-<trace id>-<span id>-<flags>`). */
@@ -459,6 +549,7 @@ function problemsOf(result, found) {
     }
   }
   if (result.pythonHop) problems.push(...pythonHopProblems(result, found, where));
+  problems.push(...databaseSpanProblems(result, found));
   if (result.errorRoute && found.events.length > 0) {
     const spanIds = new Set(found.spans.map((span) => span.spanId));
     if (!found.events.some(({ event }) => spanIds.has(event.contexts?.trace?.span_id))) {
@@ -543,7 +634,8 @@ function traceLines(traceId, found) {
   for (const span of found.spans) {
     const service = String(span.resource['service.name']);
     const names = spansByService.get(service) ?? [];
-    names.push(`${span.name} ${dim(`(${span.kind})`)}`);
+    const statement = span.attributes['db.query.text'];
+    names.push(`${span.name}${statement ? ` "${statement}"` : ''} ${dim(`(${span.kind})`)}`);
     spansByService.set(service, names);
   }
   lines.push(
@@ -765,7 +857,9 @@ async function main(args) {
         throw new DemoError(`interrupted (${signal})`);
       }),
     ]);
+  let demoRedis;
   try {
+    demoRedis = await unlessInterrupted(startDemoRedis());
     // The Python hop first: express-api is told its URL.
     const python = findPython();
     let fastapi;
@@ -781,6 +875,7 @@ async function main(args) {
     let upstreamUrl;
     for (const service of SERVICES) {
       const extraEnv = fastapi && service.name === 'express-api' ? { FASTAPI_URL: fastapi.url } : {};
+      if (demoRedis && service.name === 'express-api') extraEnv.REDIS_URL = demoRedis.url;
       const running = await unlessInterrupted(startService(sink, service, upstreamUrl, extraEnv));
       services.set(service.name, running);
       upstreamUrl = running.url;
@@ -802,7 +897,11 @@ async function main(args) {
     console.log(`  ${'sink'.padEnd(13)}${sink.url}  ${dim('OTLP/HTTP receiver and Sentry ingest')}`);
 
     const results = await unlessInterrupted(
-      drive(services, fastapi ? [...REQUESTS, ...PYTHON_REQUESTS] : REQUESTS),
+      drive(services, [
+        ...REQUESTS,
+        ...(fastapi ? PYTHON_REQUESTS : []),
+        ...(demoRedis ? [REDIS_REQUEST] : []),
+      ]),
     );
     const drivenTraceIds = new Set(results.map((result) => result.traceId).filter(Boolean));
 
@@ -839,6 +938,7 @@ async function main(args) {
     return problems.length === 0 ? 0 : 1;
   } finally {
     await Promise.allSettled([...services.values()].map(stopService));
+    await demoRedis?.stop();
     for (const child of children) child.kill('SIGKILL');
     await sink.close();
   }

@@ -2,7 +2,7 @@
 // the tests. It builds what is missing, starts the sink and the three examples, and must
 // exit 0 with a report in which the failing cross-service request's trace reached both
 // services.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPython } from '../examples/test-helpers/find-python.mjs';
@@ -79,6 +79,11 @@ describe('pnpm demo', () => {
 
     const errorBlock = blockOf(run.output, '3. test error (/error)');
     expect(errorBlock).toContain('"Error: Test error from express-api"');
+    // Where redis-server is installed the demo starts one and shows the query's span.
+    if (spawnSync('redis-server', ['--version']).status === 0) {
+      const redisBlock = blockOf(run.output, 'Redis query (views counter)');
+      expect(spanRows(redisBlock).get('express-api')).toContain('incr "incr item:1:views" (client)');
+    }
     expect(run.output).toContain('All lined up');
 
     // The guide's FastAPI app joins where a Python can run it (CI installs the packages).

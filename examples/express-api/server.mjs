@@ -5,11 +5,13 @@
 //   node --import @tracewire/core/register server.mjs
 //
 // Configuration comes from the environment only: the SENTRY_* and OTEL_* variables are
-// read by tracewire; PORT, HOST, INVENTORY_URL and FASTAPI_URL by this file.
+// read by tracewire; PORT, HOST, INVENTORY_URL, FASTAPI_URL and REDIS_URL (optional) by
+// this file.
 import * as Sentry from '@sentry/node';
 import { getObservability } from '@tracewire/core';
 import { errorHandler, observability } from '@tracewire/express';
 import express from 'express';
+import Redis from 'ioredis';
 
 const port = Number(process.env.PORT ?? 3001);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -17,6 +19,13 @@ const inventoryUrl = process.env.INVENTORY_URL ?? 'http://127.0.0.1:3002';
 // The guide's Python service (examples/fastapi-app), instrumented with Sentry's Python SDK.
 const fastapiUrl = process.env.FASTAPI_URL ?? 'http://127.0.0.1:8000';
 const { logger } = getObservability();
+// Item views are counted in Redis when REDIS_URL is set. tracewire instruments ioredis
+// because the app has it: each command is a client span in the request's trace, recorded
+// as command and key (`incr item:1:views`), never a value or the password.
+const redis = process.env.REDIS_URL
+  ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+  : undefined;
+redis?.on('error', (error) => logger.warn({ err: error }, 'Redis connection problem'));
 
 const ITEMS = new Map([
   ['1', 'Espresso beans, 1 kg'],
@@ -57,6 +66,20 @@ app.get('/api/items/:id', (req, res) => {
   }
   req.log.info({ item: req.params.id }, 'item found');
   res.json({ id: req.params.id, name });
+});
+
+app.get('/api/items/:id/views', async (req, res) => {
+  if (!redis) {
+    res.status(503).json({ error: 'no Redis configured (set REDIS_URL)', requestId: req.requestId });
+    return;
+  }
+  if (!ITEMS.has(req.params.id)) {
+    res.status(404).json({ error: 'item not found', requestId: req.requestId });
+    return;
+  }
+  const views = await redis.incr(`item:${req.params.id}:views`);
+  req.log.info({ item: req.params.id, views }, 'item view counted');
+  res.json({ id: req.params.id, views });
 });
 
 // Crosses into the inventory service: the fetch is traced as a client span and carries

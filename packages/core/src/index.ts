@@ -38,6 +38,16 @@ export { grafanaTraceUrl, TEMPO_DATASOURCE_UID } from './sentry/grafana-trace-li
 export { redactQueryString } from './privacy/redact-query-string.ts';
 export { SAFE_REQUEST_HEADERS } from './privacy/safe-request-headers.ts';
 export { isSecretKey, SECRET_HEADER_NAMES, SECRET_KEYS } from './privacy/secret-keys.ts';
+export {
+  DATABASE_INSTRUMENTATION_NAMES,
+  DATABASE_INSTRUMENTATIONS,
+  type DatabaseInstrumentation,
+  type DatabaseStatements,
+} from './tracing/database-instrumentations.ts';
 export { createIgnoredPathMatcher } from './tracing/ignored-paths.ts';
+export {
+  type DatabaseInstrumentationStatus,
+  describeDatabaseInstrumentations,
+} from './tracing/load-database-instrumentations.ts';
 export { SentryTracePropagator } from './tracing/sentry-trace-propagator.ts';
 export { TRACEWIRE_VERSION } from './version.ts';

@@ -1,4 +1,5 @@
 import type { TracewireConfig } from '../config/types.ts';
+import type { DatabaseInstrumentationStatus } from '../tracing/load-database-instrumentations.ts';
 
 /** One row of the `tracewire config` table. */
 export interface ConfigRow {
@@ -44,6 +45,28 @@ export function renderConfigTable(rows: readonly ConfigRow[]): string {
   const valueWidth = Math.max(...all.map((row) => row.value.length));
   return all
     .map((row) => `${row.field.padEnd(fieldWidth)}  ${row.value.padEnd(valueWidth)}  ${row.source}`.trimEnd())
+    .join('\n');
+}
+
+/**
+ * Renders the database instrumentations as a table: name, state (active, not installed,
+ * switched off, failed) and why.
+ *
+ * @example
+ * renderInstrumentationTable(describeDatabaseInstrumentations({ selected: ['pg'] }));
+ */
+export function renderInstrumentationTable(statuses: readonly DatabaseInstrumentationStatus[]): string {
+  const rows = [
+    ['INSTRUMENTATION', 'STATE', 'WHY'],
+    ...statuses.map((status) => [status.name, status.state, status.reason]),
+  ];
+  const nameWidth = Math.max(...rows.map((row) => (row[0] as string).length));
+  const stateWidth = Math.max(...rows.map((row) => (row[1] as string).length));
+  return rows
+    .map(
+      ([name, state, why]) =>
+        `${(name as string).padEnd(nameWidth)}  ${(state as string).padEnd(stateWidth)}  ${why}`,
+    )
     .join('\n');
 }
 

@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { formatConfigIssues, formatConfigWarnings } from '../config/format-config-issues.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { EnvSource } from '../config/read-env.ts';
+import { describeDatabaseInstrumentations } from '../tracing/load-database-instrumentations.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import type { DoctorNetwork } from './doctor/doctor-network.ts';
 import { DEFAULT_DOCTOR_TIMEOUT_MS, runDoctor } from './doctor/run-doctor.ts';
-import { configRows, renderConfigTable } from './render-config-table.ts';
+import { configRows, renderConfigTable, renderInstrumentationTable } from './render-config-table.ts';
 
 /** Where the CLI writes and which directory it reads package.json from. */
 export interface CliIo {
@@ -27,7 +28,8 @@ Commands:
   check            Validate the configuration in the environment. Prints every
                    problem and warning; exits 1 when there is a problem.
   config           Print the resolved configuration, secrets masked, with the
-                   source of every value (code, env:NAME, detected:NAME, default).
+                   source of every value (code, env:NAME, detected:NAME, default),
+                   and each database instrumentation with why it is active or not.
   doctor           Run check, then prove that every configured destination (Sentry
                    ingest, OTLP endpoints, the Prometheus port, the Sentry API token,
                    the platform) accepts what tracewire sends. Exits 0 when every
@@ -148,10 +150,15 @@ function runConfig(env: EnvSource, cwd: string, io: CliIo, json: boolean): numbe
     return EXIT_INVALID_CONFIG;
   }
   if (result.warnings.length > 0) io.stderr(`${formatConfigWarnings(result.warnings)}\n`);
+  // Libraries are resolved from the app's directory, as initObservability() does at startup.
+  const databaseInstrumentations = describeDatabaseInstrumentations({
+    selected: result.config.instrumentationSet,
+    searchPaths: [cwd],
+  });
   io.stdout(
     json
-      ? `${JSON.stringify(result.config, null, 2)}\n`
-      : `${renderConfigTable(configRows(result.config))}\n`,
+      ? `${JSON.stringify({ ...result.config.toJSON(), databaseInstrumentations }, null, 2)}\n`
+      : `${renderConfigTable(configRows(result.config))}\n\n${renderInstrumentationTable(databaseInstrumentations)}\n`,
   );
   return EXIT_OK;
 }

@@ -196,6 +196,8 @@ function resolveConfig(input: LoadConfigInput): Omit<ConfigResolutionResult, 'di
       detect: () => adoptBudget(resolution, detectShutdownBudget(env)),
     }),
     grafanaUrl: resolution.resolve(SETTING.grafanaUrl),
+    instrumentationSet: resolution.resolve(SETTING.instrumentationSet),
+    dbStatements: resolution.resolve(SETTING.dbStatements),
   } satisfies Omit<TracewireConfig, 'sources' | 'toJSON'>;
 
   warnAboutFullSamplingInProduction(resolution, values.environment, values.sampleRate);

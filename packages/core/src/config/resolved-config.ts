@@ -36,6 +36,7 @@ export function createResolvedConfig(
     otlp: Object.freeze({ ...values.otlp, headers: Object.freeze({ ...values.otlp.headers }) }),
     resourceAttributes: Object.freeze({ ...values.resourceAttributes }),
     ignoredPaths: Object.freeze([...values.ignoredPaths]) as string[],
+    instrumentationSet: Object.freeze([...values.instrumentationSet]) as string[],
     metrics: Object.freeze({ ...values.metrics }),
     sources: Object.freeze(inFieldOrder(sources)),
   } as TracewireConfig;

@@ -9,6 +9,11 @@ import {
   DEFAULT_SERVICE_NAME,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from './defaults.ts';
+import {
+  DATABASE_INSTRUMENTATION_NAMES,
+  type DatabaseStatements,
+} from '../tracing/database-instrumentations.ts';
+import { dbStatementsKind, instrumentationSelectionKind } from '../tracing/instrumentation-settings.ts';
 import type { SecretShape } from './describe-received.ts';
 import { MASK, maskHeaderValues, maskUrlCredentials } from './mask-secrets.ts';
 import type { ConfigOptions, LogLevel, MetricsMode, OtlpProtocol } from './types.ts';
@@ -506,6 +511,42 @@ export const SETTING = Object.freeze({
     default: NONE,
     hint: 'Use the address Grafana is opened at, for example https://grafana.example.com.',
     dump: maskUrl,
+  }),
+  // An invalid selection switches nothing off: the default set is used and the issue
+  // is reported, like an invalid ignored-paths list.
+  instrumentationSet: setting<string[]>({
+    field: 'instrumentationSet',
+    option: 'instrumentationSet',
+    variables: [
+      {
+        name: 'TRACEWIRE_INSTRUMENTATIONS',
+        example: 'default,-mongodb',
+        description:
+          'Database instrumentations tracewire may load. Each loads only when the app can resolve its library. -name removes one; a misspelt name is an issue with a suggestion.',
+      },
+    ],
+    kind: instrumentationSelectionKind,
+    pipelines: NO_PIPELINE,
+    fallback: [...DATABASE_INSTRUMENTATION_NAMES],
+    type: 'comma-separated names: pg, mysql2, ioredis, redis, mongodb, default, none, -name',
+    default: 'default',
+  }),
+  dbStatements: setting<DatabaseStatements>({
+    field: 'dbStatements',
+    option: 'dbStatements',
+    variables: [
+      {
+        name: 'TRACEWIRE_DB_STATEMENTS',
+        example: 'full',
+        description:
+          'sanitized records statements with literal values replaced by ? and Redis commands with their key only. full records values, bound parameters and every Redis argument: a privacy risk.',
+      },
+    ],
+    kind: dbStatementsKind,
+    pipelines: NO_PIPELINE,
+    fallback: 'sanitized',
+    type: 'sanitized or full',
+    default: 'sanitized',
   }),
 });
 

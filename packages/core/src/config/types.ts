@@ -1,3 +1,4 @@
+import type { DatabaseStatements } from '../tracing/database-instrumentations.ts';
 /**
  * Where a resolved configuration value came from, in precedence order:
  * code options, then environment variables, then platform detection, then defaults.
@@ -75,6 +76,14 @@ export interface ConfigOptions {
   grafanaUrl?: string;
   /** Overrides `OTEL_SDK_DISABLED`. */
   sdkDisabled?: boolean;
+  /**
+   * Overrides `TRACEWIRE_INSTRUMENTATIONS`: which database instrumentations tracewire may
+   * load (`'default,-mongodb'` or `['pg', 'ioredis']`). Not `instrumentations`, which adds
+   * the app's own Instrumentation objects to whatever this selects.
+   */
+  instrumentationSet?: string | string[];
+  /** Overrides `TRACEWIRE_DB_STATEMENTS`: `'full'` records statement values (a privacy risk). */
+  dbStatements?: DatabaseStatements;
 }
 
 /**
@@ -124,6 +133,10 @@ export interface TracewireConfig {
   strict: boolean;
   shutdownTimeoutMs: number;
   grafanaUrl: string | undefined;
+  /** Database instrumentations tracewire may load, in catalogue order. */
+  instrumentationSet: string[];
+  /** How much of a database statement spans record. */
+  dbStatements: DatabaseStatements;
   /** Where each resolved value came from, keyed by dotted field path (`sentry.dsn`). */
   sources: Record<string, ConfigSource>;
   /** A dump with every secret masked: safe to log. */

@@ -39,6 +39,8 @@ export interface TracewireErrorParams {
   TW_CONFIG_INVALID_PORT: ConfigIssueParams;
   TW_CONFIG_INVALID_TIMEOUT: ConfigIssueParams;
   TW_CONFIG_INVALID_PATHS: ConfigIssueParams;
+  TW_CONFIG_INVALID_INSTRUMENTATIONS: ConfigIssueParams;
+  TW_CONFIG_INVALID_DB_STATEMENTS: ConfigIssueParams;
   TW_CONFIG_INVALID_TOKEN: ConfigIssueParams;
   TW_CONFIG_MISSING_OTLP_ENDPOINT: ConfigIssueParams;
   TW_CONFIG_LOAD_FAILED: ConfigIssueParams;
@@ -143,6 +145,8 @@ export const errorCatalogue: {
   TW_CONFIG_INVALID_PORT: configIssue('Invalid port'),
   TW_CONFIG_INVALID_TIMEOUT: configIssue('Invalid timeout'),
   TW_CONFIG_INVALID_PATHS: configIssue('Invalid path list'),
+  TW_CONFIG_INVALID_INSTRUMENTATIONS: configIssue('Unknown instrumentation'),
+  TW_CONFIG_INVALID_DB_STATEMENTS: configIssue('Invalid database statement mode'),
   TW_CONFIG_INVALID_TOKEN: configIssue('Invalid token'),
   TW_CONFIG_MISSING_OTLP_ENDPOINT: configIssue('OTLP metrics without an endpoint'),
   TW_CONFIG_LOAD_FAILED: configIssue('Configuration could not be read'),

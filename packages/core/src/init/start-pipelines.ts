@@ -82,6 +82,7 @@ const TRACING_OFF: OpenTelemetryPipeline = {
   status: { enabled: false, destinations: [] },
   spanDestinations: [],
   instrumentationNames: [],
+  databaseInstrumentations: [],
   flush: async () => true,
   shutdown: async () => {},
 };
@@ -149,6 +150,7 @@ export function startPipelines({
         meterProvider: metricsPipeline.meterProvider,
         isScrapeRequest: metricsPipeline.isScrapeRequest,
         instrumentations: options.instrumentations ?? [],
+        appDirectory: options.cwd,
         onInvalidHeader: (header, reason) =>
           reporter.report('TW_INCOMING_HEADER_INVALID', { header, reason }),
         onDroppedSpans: (count, destination) => {

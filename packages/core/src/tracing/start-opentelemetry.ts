@@ -23,6 +23,10 @@ import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
+import {
+  type DatabaseInstrumentationStatus,
+  loadDatabaseInstrumentations,
+} from './load-database-instrumentations.ts';
 import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
 import { TracewireSampler } from './sampler.ts';
@@ -43,6 +47,8 @@ export interface OpenTelemetryOptions {
   /** Requests to the Prometheus scrape endpoint are never traced. */
   isScrapeRequest: (localPort: number | undefined) => boolean;
   instrumentations: Instrumentation[];
+  /** Where the app's database clients are resolved from, besides the main module's directory. Default: the working directory. */
+  appDirectory?: string | undefined;
   onDroppedSpans: DroppedSpansListener;
   /** A present but unusable incoming trace header. */
   onInvalidHeader: InvalidHeaderListener;
@@ -53,6 +59,8 @@ export interface OpenTelemetryPipeline extends Pipeline<{ enabled: boolean; dest
   /** Where spans go: `otlp`, `sentry`. Empty when spans are created for correlation only. */
   spanDestinations: string[];
   instrumentationNames: string[];
+  /** Each database instrumentation and why it is on or off. */
+  databaseInstrumentations: DatabaseInstrumentationStatus[];
 }
 
 /**
@@ -136,7 +144,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   if (options.meterProvider) {
     instrumentations.push(new RuntimeNodeInstrumentation() as unknown as Instrumentation);
   }
-  instrumentations.push(...options.instrumentations);
+  // Loaded only for the database clients the app can resolve; the app's own
+  // instrumentations are added on top.
+  const database = loadDatabaseInstrumentations({
+    selected: config.instrumentationSet,
+    statements: config.dbStatements,
+    appDirectory: options.appDirectory,
+  });
+  instrumentations.push(...database.instrumentations, ...options.instrumentations);
 
   const sampleRate = options.tracingEnabled ? config.sampleRate : 0;
   const propagator: TextMapPropagator = new CompositePropagator({
@@ -185,12 +200,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     tracerProvider,
     meterProvider,
   });
+  database.patchAlreadyLoaded();
 
   return {
     name: 'tracing',
     status: { enabled: options.tracingEnabled, destinations: spanDestinations },
     spanDestinations,
     instrumentationNames: instrumentations.map((instrumentation) => instrumentation.instrumentationName),
+    databaseInstrumentations: database.statuses,
     async flush(deadline) {
       try {
         await tracerProvider.forceFlush({ timeoutMillis: remainingMs(deadline) });
