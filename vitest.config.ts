@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packageSource = (name: string): string =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const packageSource = (name: string, entry = 'index.ts'): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/${entry}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^@tracewire\/core$/, replacement: packageSource('core') },
       { find: /^@tracewire\/testing$/, replacement: packageSource('testing') },
+      { find: /^@tracewire\/testing\/fixtures$/, replacement: packageSource('testing', 'fixtures/index.ts') },
       { find: /^@tracewire\/express$/, replacement: packageSource('express') },
       { find: /^@tracewire\/fastify$/, replacement: packageSource('fastify') },
       { find: /^@tracewire\/koa$/, replacement: packageSource('koa') },
