@@ -1,15 +1,17 @@
 // The OTLP messages the sink decodes, as protobuf descriptors for @bufbuild/protobuf.
 //
-// No maintained npm package ships the current opentelemetry-proto definitions
-// (`@opentelemetry/otlp-transformer` 0.301 writes protobuf by hand and ships no schema), so
-// these descriptors are written here from the public OTLP specification: message, field
+// No npm package worth depending on ships the current opentelemetry-proto definitions:
+// `@opentelemetry/otlp-transformer` 0.301 writes protobuf by hand and ships no schema, and
+// the mock servers that bundle .proto files carry copies older than `LogRecord.event_name`.
+// So these descriptors are written here from the public OTLP specification: message, field
 // and enum names, numbers and types are the wire format's, and the file and package names
 // are the official ones so type names read like the spec. They hold only the fields the
 // decoder reads: every other field on the wire is skipped as an unknown field, which is
-// exactly what a reader built from an older schema does. Two deliberate differences, both
-// wire-compatible: `Span.flags` and `LogRecord.flags` are declared `optional` so the decoder
-// can tell "left out" from 0, as its types promise.
+// exactly what a reader built from an older schema does. One deliberate difference, which
+// the wire format does not see: `Span.flags` and `LogRecord.flags` are declared `optional`,
+// so the decoder can tell "left out" from 0, as its types promise.
 import { create, createFileRegistry, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
+import { protoCamelCase } from '@bufbuild/protobuf/reflect';
 import {
   type DescriptorProtoSchema,
   type EnumDescriptorProtoSchema,
@@ -76,6 +78,8 @@ function messageDescriptor(name: string, spec: MessageSpec): DescriptorProto {
     const [kind, typeName] = type.split(':') as [string, string | undefined];
     return {
       name: fieldName,
+      // protoc fills in the JSON name; the JSON form is what the decoder maps from.
+      jsonName: protoCamelCase(fieldName),
       number,
       label:
         modifier === 'repeated' ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL,
