@@ -7,7 +7,7 @@ import {
   missingBuild as findMissingBuild,
 } from '@tracewire/testing/fixtures';
 
-export type { ChildApp, ChildExit };
+export type { ChildApp, ChildExit } from '@tracewire/testing/fixtures';
 
 /** Why child-process tests cannot run yet, or undefined when they can. */
 export function missingBuild(): string | undefined {
@@ -17,13 +17,9 @@ export function missingBuild(): string | undefined {
   ]);
 }
 
-const runFixture = childAppRunner({
+/** Starts `test/fixtures/<script>` under the register hook; `env` is its whole environment. */
+export const startChildApp = childAppRunner({
   fixtures: new URL('../fixtures/', import.meta.url),
   cwd: new URL('../..', import.meta.url),
   nodeArgs: ['--import', '@tracewire/core/register'],
 });
-
-/** Starts `test/fixtures/<script>` under the register hook. */
-export function startChildApp(script: string, env: Record<string, string>): Promise<ChildApp> {
-  return runFixture(script, { env });
-}
