@@ -158,6 +158,22 @@ describe('traces from the protobuf exporter', () => {
       .finish();
     expect(() => decodeOtlpTraces(badName)).toThrow(expect.objectContaining({ name: 'OtlpDecodeError' }));
   });
+
+  it.each([
+    ['a length that overruns the body', [0x0a, 0x05, 0x01]],
+    ['a truncated 64-bit field', [0x09, 0x01, 0x02, 0x03]],
+    ['a truncated 32-bit field', [0x0d, 0x01]],
+    ['a truncated varint', [0x08, 0x80, 0x80]],
+    ['field number 0', [0x00, 0x00]],
+    ['an unmatched end-group tag', [0x0c]],
+    ['a known field with the wrong wire type', [0x08, 0x01]],
+  ])('rejects a request with %s', (_case, bytes) => {
+    for (const decode of [decodeOtlpTraces, decodeOtlpMetrics, decodeOtlpLogs]) {
+      expect(() => decode(Uint8Array.from(bytes))).toThrow(
+        expect.objectContaining({ name: 'OtlpDecodeError' }),
+      );
+    }
+  });
 });
 
 describe('logs from the protobuf exporter', () => {
