@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestSink, type TestSink } from '@tracewire/testing';
 import {
   type ChildApp,
   type ChildExit,
@@ -74,5 +75,105 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * The requests the Fastify and Koa examples are run with (they serve the same routes): two
+ * item lookups, the stock route itself (one failing), the item routes that call it, and `/error`.
+ */
+export const STOCK_ROUTE_REQUESTS = [
+  '/api/items/1',
+  '/api/items/999',
+  '/api/stock/1',
+  '/api/stock/13',
+  '/api/items/2/stock',
+  '/api/items/13/stock',
+  '/error',
+];
+
+/** One response of the example, with the trace it answered for. */
+export interface ExampleAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  traceId: string;
+  spanId: string;
+}
+
+/** What one run of an example left behind for the assertions. */
+export interface ExampleRun {
+  sink: TestSink;
+  upstream: FakeUpstream;
+  /** The status `/health` answered. */
+  healthStatus: number;
+  /** Each requested path's answer. */
+  answers: Record<string, ExampleAnswer>;
+  exit: ExampleExit;
+  lines: Record<string, unknown>[];
+  /** The server spans the sink received over OTLP. */
+  serverSpans(): TestSink['spans'][number][];
+  /** The Sentry events on the trace that answered `path`. */
+  eventsOf(path: string): TestSink['sentry']['events'][number][];
+  close(): Promise<void>;
+}
+
+/**
+ * Runs an example as it is deployed, pointed at a fresh sink and a stand-in for the next
+ * service (its URL in `upstreamVariable`): asks `/health`, then each path in order (with the
+ * headers given for it), and stops the example with SIGTERM so it flushes before it ends.
+ */
+export async function runExample(
+  example: string,
+  options: {
+    upstreamVariable: string;
+    requests: (string | [path: string, headers: Record<string, string>])[];
+  },
+): Promise<ExampleRun> {
+  const sink = await startTestSink();
+  const upstream = await startFakeUpstream();
+  const answers: Record<string, ExampleAnswer> = {};
+  const close = async () => {
+    await upstream.close();
+    await sink.close();
+  };
+  let running: RunningExample;
+  try {
+    running = await startExample(example, {
+      ...sink.env,
+      OTEL_SERVICE_NAME: example,
+      SENTRY_ENVIRONMENT: 'test',
+      TRACEWIRE_METRICS: 'none',
+      [options.upstreamVariable]: upstream.url,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  let healthStatus = 0;
+  try {
+    healthStatus = (await fetch(`${running.url}/health`)).status;
+    for (const request of options.requests) {
+      const [path, headers] = typeof request === 'string' ? [request, {}] : request;
+      const response = await fetch(`${running.url}${path}`, { headers });
+      const body = (await response.json()) as Record<string, unknown>;
+      answers[path] = { status: response.status, body, ...traceOf(response) };
+    }
+  } catch (error) {
+    await running.stop();
+    await close();
+    throw error;
+  }
+  await running.stop();
+  return {
+    sink,
+    upstream,
+    healthStatus,
+    answers,
+    exit: await running.exited,
+    lines: running.lines(),
+    serverSpans: () => sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp'),
+    eventsOf: (path) =>
+      sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === answers[path]?.traceId),
+    close,
   };
 }
