@@ -1,5 +1,6 @@
 // `pnpm bench` entry point: runs every benchmark section and writes the report to
 // bench/results/. See bench/README.md for the method and `node bench/run.mjs --help`.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,11 @@ const USAGE = `usage: pnpm bench [options]
                           changes (an empty value removes the variable), as variant
                           "<id>+<name>" in the same interleaved throughput rounds: an A/B of
                           one setting (repeatable; throughput only)
+  --against <dir>[:name]  also run every selected tracewire variant from another checkout of
+                          this repository (installed and built), as variant "<id>@<name>"
+                          (default name "base") in the same interleaved rounds: a
+                          before/after A/B of a change (repeatable; throughput, startup
+                          and memory)
   --out <name>            report file name (default: latest, quick, or partial when filtered)
   --out-dir <dir>         report directory (default: bench/results)
   --list                  print the variants and whether they can run, then exit`;
@@ -92,6 +98,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     sink: { type: 'string', default: 'discard' },
     'with-env': { type: 'string', multiple: true },
+    against: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -196,8 +203,39 @@ const envCopies = (args['with-env'] ?? []).map(parseEnvVariant).flatMap(({ name,
     })),
 );
 selected.push(...envCopies);
+// `--against <dir>[:name]`: the same tracewire variants, served by another checkout's build.
+function parseAgainst(spec) {
+  const colon = spec.lastIndexOf(':');
+  const [dir, name] = colon > 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, 'base'];
+  const variantsDir = path.resolve(dir, 'bench', 'variants');
+  if (!/^[\w.-]+$/.test(name) || !existsSync(variantsDir)) {
+    console.error(
+      `--against expects <checkout-dir>[:name] with bench/variants/ inside, got ${spec}\n\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+  return { benchDir: path.dirname(variantsDir), name };
+}
+const againstCopies = (args.against ?? []).map(parseAgainst).flatMap(({ benchDir, name }) =>
+  selected
+    .filter((variant) => variant.kind.startsWith('tracewire') && !variant.availabilityOf)
+    .map((variant) => ({
+      ...variant,
+      id: `${variant.id}@${name}`,
+      kind: `${variant.kind}@${name}`,
+      label: `${variant.label} @ ${name}`,
+      availabilityOf: variant.id,
+      benchDir,
+    })),
+);
+selected.push(...againstCopies);
 const filtered = Boolean(
-  args.only || args.variants || args.sections || args.sink !== 'discard' || envCopies.length > 0,
+  args.only ||
+    args.variants ||
+    args.sections ||
+    args.sink !== 'discard' ||
+    envCopies.length > 0 ||
+    againstCopies.length > 0,
 );
 const defaultName = args.quick ? 'quick' : args.profile ? 'profiled' : filtered ? 'partial' : 'latest';
 const outName = args.out ?? defaultName;

@@ -5,6 +5,12 @@
 // makes tracewire flush), and reports, per request, where its trace ID arrived: spans,
 // Sentry events and log lines. It exits 0 only when they all line up.
 //
+// When a python3 can import fastapi, uvicorn and sentry_sdk, the guide's FastAPI app
+// (examples/fastapi-app, Sentry's Python SDK, its own Sentry project on the sink) joins
+// behind express-api, and the report checks that its Sentry transaction is a child of the
+// Node client span and carries the Node service's sampling context. Without them the
+// demo says how to get them, in one line, and runs the rest.
+//
 //   pnpm demo          run, report, exit
 //   pnpm demo --keep   run, report, then keep everything running until Ctrl-C
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
+import { findPython, PYTHON_INSTALL_HINT } from '../examples/test-helpers/find-python.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['core', 'testing', 'express', 'fastify', 'koa'];
@@ -49,6 +56,18 @@ const SERVICES = [
     upstreamVariable: 'INVENTORY_URL',
   },
 ];
+
+/** The guide's Python service; express-api reaches it at FASTAPI_URL. */
+const PYTHON_SERVICE = {
+  name: 'fastapi-app',
+  dir: 'examples/fastapi-app',
+  framework: 'FastAPI, Sentry Python SDK',
+};
+// Its own Sentry project on the sink, as in the guide: one project per service. Its key
+// must never show up in the trace's sampling context, which belongs to express-api.
+const PYTHON_PUBLIC_KEY = 'demofastapipublickey';
+const PYTHON_PROJECT = '2';
+const DEMO_SAMPLE_RATE = '1.0';
 
 /**
  * The driven requests. `services` lists the services the trace must reach; `sentry` says
@@ -95,6 +114,30 @@ const REQUESTS = [
     path: '/api/items/2/stock',
     status: 200,
     services: ['fastify-app', 'koa-app'],
+  },
+];
+
+/** Driven when fastapi-app runs. `pythonHop` is the FastAPI transaction the request makes. */
+// The error comes last: after an unhandled exception uvicorn closes the connection
+// without saying so, and a request reusing it would fail with ECONNRESET.
+const PYTHON_REQUESTS = [
+  {
+    label: 'Python hop, success',
+    service: 'express-api',
+    path: '/api/items/1/origin',
+    status: 200,
+    services: ['express-api'],
+    pythonHop: '/items/{item_id}',
+  },
+  {
+    label: 'Python hop, test error (fastapi-app /error)',
+    service: 'express-api',
+    path: '/api/fastapi-error',
+    status: 502,
+    services: ['express-api'],
+    sentry: true,
+    pythonHop: '/error',
+    pythonError: 'Test error from fastapi-app',
   },
 ];
 
@@ -152,14 +195,14 @@ function buildPackagesIfNeeded() {
 const children = new Set();
 
 /** Environment of a service: only what the demo sets, so no SENTRY_*, OTEL_* or TRACEWIRE_* leaks in. */
-function serviceEnv(sink, service, upstreamUrl) {
+function serviceEnv(sink, service, upstreamUrl, extra = {}) {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     ...sink.env,
     OTEL_SERVICE_NAME: service.name,
     SENTRY_ENVIRONMENT: 'demo',
-    SENTRY_TRACE_SAMPLE_RATE: '1.0',
+    SENTRY_TRACE_SAMPLE_RATE: DEMO_SAMPLE_RATE,
     SENTRY_RELEASE: `${service.name}@demo`,
     // Metrics go to the sink too: no Prometheus port to open.
     TRACEWIRE_METRICS: 'otlp',
@@ -167,17 +210,42 @@ function serviceEnv(sink, service, upstreamUrl) {
     HOST: '127.0.0.1',
   };
   if (service.upstreamVariable) env[service.upstreamVariable] = upstreamUrl;
+  Object.assign(env, extra);
+  return withSystemVariables(env);
+}
+
+function withSystemVariables(env) {
   for (const name of ['SYSTEMROOT', 'TEMP', 'TMP', 'TMPDIR']) {
     if (process.env[name]) env[name] = process.env[name];
   }
   return env;
 }
 
+/** The Python service's environment: the guide's three variables, its own DSN, a free port. */
+function pythonEnv(sink) {
+  return withSystemVariables({
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    SENTRY_DSN: `${sink.url.replace('://', `://${PYTHON_PUBLIC_KEY}@`)}/${PYTHON_PROJECT}`,
+    SENTRY_ENVIRONMENT: 'demo',
+    SENTRY_TRACE_SAMPLE_RATE: DEMO_SAMPLE_RATE,
+    PORT: '0',
+    PYTHONUNBUFFERED: '1',
+  });
+}
+
 /** Starts one example with tracewire's register entry and waits for its "listening" line. */
-function startService(sink, service, upstreamUrl) {
-  const child = spawn(process.execPath, ['--import', '@tracewire/core/register', 'server.mjs'], {
+function startService(sink, service, upstreamUrl, extraEnv) {
+  return startProcess(service, process.execPath, ['--import', '@tracewire/core/register', 'server.mjs'], {
+    env: serviceEnv(sink, service, upstreamUrl, extraEnv),
+  });
+}
+
+/** Starts a service's process in its folder and waits for its "listening" line. */
+function startProcess(service, command, args, { env }) {
+  const child = spawn(command, args, {
     cwd: path.join(ROOT, service.dir),
-    env: serviceEnv(sink, service, upstreamUrl),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own: Ctrl-C in the terminal reaches the demo alone, which then
     // stops each service with exactly one SIGTERM. A second signal while a service is
@@ -267,9 +335,9 @@ function traceIdOf(response) {
   return match?.[1];
 }
 
-async function drive(services) {
+async function drive(services, requests) {
   const results = [];
-  for (const request of REQUESTS) {
+  for (const request of requests) {
     const url = `${services.get(request.service).url}${request.path}`;
     // The express-api example puts this on its requests' Sentry scope (Sentry.setContext).
     const response = await fetch(url, {
@@ -324,13 +392,32 @@ function collect(traceId, sink, services) {
     sink.spans.filter((span) => span.traceId === traceId && span.receiver === 'otlp'),
   );
   const spanService = new Map(spans.map((span) => [span.spanId, String(span.resource['service.name'])]));
+  // The Python service reports to a Sentry project of its own.
+  const pythonEnvelopes = sink.sentry.envelopes.filter((envelope) => envelope.projectId === PYTHON_PROJECT);
+  const pythonEventIds = new Set(
+    pythonEnvelopes.flatMap((envelope) => envelope.items.map((item) => item.payload?.event_id)),
+  );
   const events = sink.sentry.events
     .filter((event) => event.contexts?.trace?.trace_id === traceId)
     .map((event) => ({
       event,
       // The span the event was sent in names its service; the release is the fallback.
-      service: spanService.get(event.contexts?.trace?.span_id) ?? event.release?.split('@')[0] ?? '?',
+      service: pythonEventIds.has(event.event_id)
+        ? PYTHON_SERVICE.name
+        : (spanService.get(event.contexts?.trace?.span_id) ?? event.release?.split('@')[0] ?? '?'),
     }));
+  const pythonTransactions = pythonEnvelopes.flatMap((envelope) =>
+    envelope.items
+      .filter((item) => item.type === 'transaction' && item.payload?.contexts?.trace?.trace_id === traceId)
+      .map((item) => ({ transaction: item.payload, samplingContext: envelope.headers.trace })),
+  );
+  // The sampling context of express-api's own events on this trace, as their envelopes say.
+  const nodeSamplingContext = sink.sentry.envelopes.find(
+    (envelope) =>
+      envelope.projectId !== PYTHON_PROJECT &&
+      envelope.headers.trace?.trace_id === traceId &&
+      envelope.items.some((item) => item.type === 'event'),
+  )?.headers.trace;
   // Services in the order the request reached them.
   const order = [
     ...new Set([...spans.map((span) => String(span.resource['service.name'])), ...services.keys()]),
@@ -340,7 +427,7 @@ function collect(traceId, sink, services) {
     const count = services.get(name)?.lines.filter((line) => line.trace_id === traceId).length ?? 0;
     if (count > 0) logs.set(name, count);
   }
-  return { spans, events, logs };
+  return { spans, events, logs, pythonTransactions, nodeSamplingContext };
 }
 
 /** What did not line up for one request; empty when it all did. */
@@ -371,11 +458,73 @@ function problemsOf(result, found) {
       }
     }
   }
+  if (result.pythonHop) problems.push(...pythonHopProblems(result, found, where));
   if (result.errorRoute && found.events.length > 0) {
     const spanIds = new Set(found.spans.map((span) => span.spanId));
     if (!found.events.some(({ event }) => spanIds.has(event.contexts?.trace?.span_id))) {
       problems.push(`the Sentry event of ${where} names a span that is not among the trace's spans`);
     }
+  }
+  return problems;
+}
+
+/** The Python hop: a child of the Node client span, in the Node service's sampling context. */
+function pythonHopProblems(result, found, where) {
+  const problems = [];
+  const { transaction, samplingContext } =
+    found.pythonTransactions.find(
+      ({ transaction: candidate }) => candidate.transaction === result.pythonHop,
+    ) ?? {};
+  if (!transaction) {
+    problems.push(
+      `no ${PYTHON_SERVICE.name} transaction ${result.pythonHop} carries the trace ID of ${where}`,
+    );
+    return problems;
+  }
+  const parent = found.spans.find((span) => span.spanId === transaction.contexts?.trace?.parent_span_id);
+  if (parent?.kind !== 'client' || parent.resource['service.name'] !== 'express-api') {
+    problems.push(
+      `the ${PYTHON_SERVICE.name} transaction of ${where} is not a child of express-api's client span`,
+    );
+  }
+  // What express-api sent: its own events' envelopes say so where there are any; the
+  // rest follows from its settings and its server span's name.
+  const server = found.spans.find(
+    (span) => span.kind === 'server' && span.resource['service.name'] === 'express-api',
+  );
+  const rate = Number(DEMO_SAMPLE_RATE);
+  const expected = {
+    trace_id: result.traceId,
+    public_key: found.expectedPublicKey,
+    sample_rate: String(rate),
+    sampled: 'true',
+    environment: 'demo',
+    release: 'express-api@demo',
+    transaction: server?.name,
+    ...found.nodeSamplingContext,
+  };
+  const agrees = (key) =>
+    key === 'sample_rand' && expected.sample_rand === undefined
+      ? Number(samplingContext[key]) < rate
+      : samplingContext[key] === expected[key];
+  const differing = Object.keys(samplingContext ?? {}).filter((key) => !agrees(key));
+  if (!samplingContext || samplingContext.public_key !== found.expectedPublicKey) {
+    problems.push(
+      `the ${PYTHON_SERVICE.name} envelope of ${where} does not carry express-api's sampling context`,
+    );
+  } else if (differing.length > 0) {
+    problems.push(
+      `the ${PYTHON_SERVICE.name} envelope of ${where} has its own ${differing.join(', ')} instead of express-api's`,
+    );
+  }
+  if (
+    result.pythonError &&
+    !found.events.some(
+      ({ event, service }) =>
+        service === PYTHON_SERVICE.name && event.exception?.values?.at(-1)?.value === result.pythonError,
+    )
+  ) {
+    problems.push(`no ${PYTHON_SERVICE.name} Sentry error carries the trace ID of ${where}`);
   }
   return problems;
 }
@@ -415,6 +564,25 @@ function traceLines(traceId, found) {
       }),
     ),
   );
+  if (found.pythonTransactions.length > 0) {
+    const spanIds = new Map(found.spans.map((span) => [span.spanId, span]));
+    lines.push(
+      ...formatServiceRows(
+        'python',
+        found.pythonTransactions.map(({ transaction, samplingContext }) => {
+          const parent = spanIds.get(transaction.contexts?.trace?.parent_span_id);
+          const under = parent
+            ? `under ${parent.resource['service.name']}'s ${parent.kind} span ${parent.name}`
+            : bad('under no span of the trace');
+          const context =
+            samplingContext?.public_key === found.expectedPublicKey
+              ? `sampling context of express-api (rate ${samplingContext.sample_rate})`
+              : bad('a sampling context of its own');
+          return [PYTHON_SERVICE.name, `transaction "${transaction.transaction}" ${under}; ${context}`];
+        }),
+      ),
+    );
+  }
   lines.push(
     ...formatServiceRows(
       'logs',
@@ -469,7 +637,8 @@ function report(results, sink, services) {
   results.forEach((result, index) => {
     const found = result.traceId
       ? collect(result.traceId, sink, services)
-      : { spans: [], events: [], logs: new Map() };
+      : { spans: [], events: [], logs: new Map(), pythonTransactions: [] };
+    found.expectedPublicKey = sink.publicKey;
     problems.push(...reportRequest(index, result, found));
   });
   reportMetrics(sink);
@@ -478,7 +647,11 @@ function report(results, sink, services) {
       good(bold('All lined up:')) +
         ' every request has spans under its trace ID; the failing cross-service request has the same' +
         "\ntrace ID in spans of both services, in Sentry events and in both services' log lines; the /error" +
-        "\nrequest's Sentry event points at its span.",
+        "\nrequest's Sentry event points at its span." +
+        (services.has(PYTHON_SERVICE.name)
+          ? `\n${PYTHON_SERVICE.name}'s Sentry transactions are children of express-api's client spans and carry` +
+            "\nexpress-api's sampling context; its Sentry error has the request's trace ID."
+          : ''),
     );
   } else {
     console.log(bad(bold(`${problems.length} thing${problems.length === 1 ? '' : 's'} did not line up:`)));
@@ -507,6 +680,7 @@ function reportOtherTraces(drivenTraceIds, sink, services) {
   );
   for (const root of shown) {
     const found = collect(root.traceId, sink, services);
+    found.expectedPublicKey = sink.publicKey;
     const status = root.attributes['http.response.status_code'];
     const lines = traceLines(root.traceId, found);
     // Sentry's Dedupe integration drops an error identical to the one just before it.
@@ -531,6 +705,9 @@ function keepInstructions(sink, services) {
     `curl -i ${express}/api/items/13/stock   # fails in fastify-app, one trace ID in both`,
     `curl -i ${express}/error`,
     `curl -i ${fastify}/api/items/2/stock`,
+    ...(services.has(PYTHON_SERVICE.name)
+      ? [`curl -i ${express}/api/fastapi-error   # fails in fastapi-app (Python), one trace ID in both`]
+      : []),
   ]) {
     console.log(`  ${command}`);
   }
@@ -589,21 +766,44 @@ async function main(args) {
       }),
     ]);
   try {
+    // The Python hop first: express-api is told its URL.
+    const python = findPython();
+    let fastapi;
+    if (python.ok) {
+      fastapi = await unlessInterrupted(
+        startProcess(PYTHON_SERVICE, python.python, ['main.py'], { env: pythonEnv(sink) }),
+      );
+    } else {
+      console.log(
+        `  ${PYTHON_SERVICE.name.padEnd(13)}${dim(`skipped: ${python.reason}. To include it: ${PYTHON_INSTALL_HINT}`)}`,
+      );
+    }
     let upstreamUrl;
     for (const service of SERVICES) {
-      const running = await unlessInterrupted(startService(sink, service, upstreamUrl));
+      const extraEnv = fastapi && service.name === 'express-api' ? { FASTAPI_URL: fastapi.url } : {};
+      const running = await unlessInterrupted(startService(sink, service, upstreamUrl, extraEnv));
       services.set(service.name, running);
       upstreamUrl = running.url;
+    }
+    if (fastapi) {
+      services.set(PYTHON_SERVICE.name, fastapi);
     }
     const running = [...services.values()];
     for (const [index, service] of running.entries()) {
       const next = running[index - 1];
-      const upstream = service.upstreamVariable ? `, ${service.upstreamVariable} → ${next.name}` : '';
+      const upstream =
+        service.name === PYTHON_SERVICE.name
+          ? ', FASTAPI_URL of express-api'
+          : service.upstreamVariable
+            ? `, ${service.upstreamVariable} → ${next.name}`
+            : '';
       console.log(`  ${service.name.padEnd(13)}${service.url}  ${dim(`${service.framework}${upstream}`)}`);
     }
     console.log(`  ${'sink'.padEnd(13)}${sink.url}  ${dim('OTLP/HTTP receiver and Sentry ingest')}`);
 
-    const results = await unlessInterrupted(drive(services));
+    const results = await unlessInterrupted(
+      drive(services, fastapi ? [...REQUESTS, ...PYTHON_REQUESTS] : REQUESTS),
+    );
     const drivenTraceIds = new Set(results.map((result) => result.traceId).filter(Boolean));
 
     if (keep) {

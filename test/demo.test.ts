@@ -5,7 +5,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findPython } from '../examples/test-helpers/find-python.mjs';
 import { repoRoot } from './packages.ts';
+
+const python = findPython();
 
 interface DemoRun {
   code: number | null;
@@ -16,11 +19,12 @@ interface DemoRun {
 /** Runs the demo; `onOutput` sees the output so far after every chunk. */
 function runDemo(
   args: string[],
+  env: Record<string, string>,
   onOutput?: (output: string, signal: (name: NodeJS.Signals) => void) => void,
 ) {
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'demo.mjs'), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,7 +64,7 @@ function spanRows(block: string): Map<string, string> {
 describe('pnpm demo', () => {
   it('exits 0 and reports the failing cross-service trace in spans of both services', async () => {
     const started = performance.now();
-    const run = await runDemo([]);
+    const run = await runDemo([], {});
     expect(run.code, run.output).toBe(0);
 
     const block = blockOf(run.output, '5. cross-service failure');
@@ -76,6 +80,21 @@ describe('pnpm demo', () => {
     const errorBlock = blockOf(run.output, '3. test error (/error)');
     expect(errorBlock).toContain('"Error: Test error from express-api"');
     expect(run.output).toContain('All lined up');
+
+    // The guide's FastAPI app joins where a Python can run it (CI installs the packages).
+    if (python.ok) {
+      const hop = blockOf(run.output, '8. Python hop, test error (fastapi-app /error)');
+      expect(hop).toContain('GET express-api /api/fastapi-error → 502');
+      expect(hop).toMatch(/\s+fastapi-app\s+error "ZeroDivisionError: Test error from fastapi-app"/);
+      expect(hop).toMatch(
+        /python\s+fastapi-app\s+transaction "\/error" under express-api's client span GET; sampling context of express-api \(rate 1\)/,
+      );
+      expect(run.output).toContain(
+        "fastapi-app's Sentry transactions are children of express-api's client spans",
+      );
+    } else {
+      expect(run.output).toContain('apt-get install python3-fastapi python3-uvicorn python3-sentry-sdk');
+    }
     // Building the packages is not part of the demo's own time budget.
     if (!run.output.includes('Building')) expect(performance.now() - started).toBeLessThan(30_000);
   }, 180_000);
@@ -83,15 +102,24 @@ describe('pnpm demo', () => {
   it('--keep runs until Ctrl-C, lists the requests made meanwhile, and leaves nothing running', async () => {
     let expressUrl: string | undefined;
     let requested = false;
-    const run = await runDemo(['--keep'], (output, signal) => {
-      if (requested || !output.includes('Running until Ctrl-C.')) return;
-      requested = true;
-      expressUrl = /express-api\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      void fetch(`${expressUrl}/api/items/3`)
-        .then((response) => response.arrayBuffer())
-        .finally(() => signal('SIGINT'));
-    });
+    // Without a Python that can run the FastAPI app, the demo says how to get one and runs the rest.
+    const run = await runDemo(
+      ['--keep'],
+      { PYTHON: path.join(repoRoot, 'no-such-python') },
+      (output, signal) => {
+        if (requested || !output.includes('Running until Ctrl-C.')) return;
+        requested = true;
+        expressUrl = /express-api\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+        void fetch(`${expressUrl}/api/items/3`)
+          .then((response) => response.arrayBuffer())
+          .finally(() => signal('SIGINT'));
+      },
+    );
     expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(
+      /fastapi-app {2}skipped: no Python that can import fastapi, uvicorn and sentry_sdk \(tried .*no-such-python\)\. To include it: Debian: apt-get install python3-fastapi python3-uvicorn python3-sentry-sdk; pip: pip install fastapi uvicorn sentry-sdk\n/,
+    );
+    expect(run.output).not.toContain('Python hop');
     expect(run.output).toContain('All lined up');
     expect(run.output).toMatch(/curl -i http:\/\/127\.0\.0\.1:\d+\/api\/items\/13\/stock/);
     expect(run.output).toMatch(

@@ -43,9 +43,12 @@ function getStatus(url) {
  */
 export async function startServer(variant, env, logFile, { timeoutMs = 30_000 } = {}) {
   const startedAt = performance.now();
-  const serverArgs = [...variant.nodeArgs, path.join(benchDir, 'variants', variant.server)];
+  // A variant copied from another checkout (`--against`) runs that checkout's server file
+  // from its own bench folder, so it resolves that checkout's built packages.
+  const variantBenchDir = variant.benchDir ?? benchDir;
+  const serverArgs = [...variant.nodeArgs, path.join(variantBenchDir, 'variants', variant.server)];
   const child = spawnTracked(process.execPath, serverArgs, {
-    cwd: benchDir,
+    cwd: variantBenchDir,
     env: benchProcessEnv(env, logFile),
     // stdin stays open as the server's "parent is alive" signal (see variants/common.mjs).
     stdio: ['pipe', 'pipe', 'pipe'],

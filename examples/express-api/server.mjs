@@ -5,7 +5,7 @@
 //   node --import @tracewire/core/register server.mjs
 //
 // Configuration comes from the environment only: the SENTRY_* and OTEL_* variables are
-// read by tracewire; PORT, HOST and INVENTORY_URL by this file.
+// read by tracewire; PORT, HOST, INVENTORY_URL and FASTAPI_URL by this file.
 import * as Sentry from '@sentry/node';
 import { getObservability } from '@tracewire/core';
 import { errorHandler, observability } from '@tracewire/express';
@@ -14,6 +14,8 @@ import express from 'express';
 const port = Number(process.env.PORT ?? 3001);
 const host = process.env.HOST ?? '0.0.0.0';
 const inventoryUrl = process.env.INVENTORY_URL ?? 'http://127.0.0.1:3002';
+// The guide's Python service (examples/fastapi-app), instrumented with Sentry's Python SDK.
+const fastapiUrl = process.env.FASTAPI_URL ?? 'http://127.0.0.1:8000';
 const { logger } = getObservability();
 
 const ITEMS = new Map([
@@ -76,6 +78,39 @@ app.get('/api/items/:id/stock', async (req, res) => {
   const { available } = await response.json();
   if (available === 0) Sentry.captureMessage(`${name} is out of stock`, 'info');
   res.json({ id, name, available });
+});
+
+// Crosses into the FastAPI app. Sentry's Python SDK reads `sentry-trace` and `baggage`
+// (not `traceparent`): with them its transaction and errors join this trace, under this
+// request's client span, with this service's sampling context.
+app.get('/api/items/:id/origin', async (req, res) => {
+  const { id } = req.params;
+  const name = ITEMS.get(id);
+  if (!name) {
+    res.status(404).json({ error: 'item not found', requestId: req.requestId });
+    return;
+  }
+  const response = await fetch(`${fastapiUrl}/items/${encodeURIComponent(id)}`).catch((error) => {
+    throw httpError(502, `fastapi-app unreachable at ${fastapiUrl}`, error);
+  });
+  // Read to the end either way: the client span ends with the response body.
+  const body = await response.json().catch(() => undefined);
+  if (response.status === 404) {
+    res.status(404).json({ error: 'no origin known', requestId: req.requestId });
+    return;
+  }
+  if (!response.ok || !body) throw httpError(502, `fastapi-app answered ${response.status} for item ${id}`);
+  const { origin } = body;
+  res.json({ id, name, origin });
+});
+
+// Calls the FastAPI app's test-error route: one trace, a Sentry error from each service.
+app.get('/api/fastapi-error', async () => {
+  const response = await fetch(`${fastapiUrl}/error`).catch((error) => {
+    throw httpError(502, `fastapi-app unreachable at ${fastapiUrl}`, error);
+  });
+  await response.arrayBuffer(); // the client span ends with the response body
+  throw httpError(502, `fastapi-app answered ${response.status} on /error`);
 });
 
 // The guide's test-error route: an unhandled error, reported to Sentry with the trace ID.

@@ -24,6 +24,7 @@ export type {
   SentryRecords,
 } from './sentry/sentry-types.ts';
 export type { FailureMode, FailureTarget, StatusFailure } from './sink/failure-modes.ts';
+export type { SentryApiStubOptions } from './sink/sentry-api-stub.ts';
 export { startTestSink } from './sink/start-test-sink.ts';
 export type {
   ByteMatch,

@@ -13,7 +13,8 @@ export interface Setting<T> {
   field: string;
   kind: ValueKind<T>;
   option?: keyof ConfigOptions;
-  variables?: readonly string[];
+  /** Its environment variables, in precedence order. */
+  variables?: readonly { name: string }[];
   secret?: SecretShape;
   /** Overrides the kind's fix with advice specific to this variable. */
   hint?: string;
@@ -53,9 +54,9 @@ export class ConfigResolution {
     if (setting.option !== undefined && this.options[setting.option] !== undefined) {
       return this.fromOption(setting, setting.option);
     }
-    for (const variable of setting.variables ?? []) {
-      const raw = readEnvValue(this.env, variable);
-      if (raw !== undefined) return this.fromEnv(setting, variable, raw);
+    for (const { name } of setting.variables ?? []) {
+      const raw = readEnvValue(this.env, name);
+      if (raw !== undefined) return this.fromEnv(setting, name, raw);
     }
     return setting.detect?.() ?? NOT_FOUND;
   }

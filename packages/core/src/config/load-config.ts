@@ -1,15 +1,5 @@
 import { createConfigIssue, createConfigWarning } from './config-problems.ts';
 import { ConfigResolution, type Lookup } from './config-resolution.ts';
-import {
-  DEFAULT_ENVIRONMENT,
-  DEFAULT_IGNORED_PATHS,
-  DEFAULT_LOG_LEVEL,
-  DEFAULT_PROMETHEUS_PORT,
-  DEFAULT_SAMPLE_RATE,
-  DEFAULT_SENTRY_INTERNAL_URL,
-  DEFAULT_SERVICE_NAME,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-} from './defaults.ts';
 import { closestMatch } from './edit-distance.ts';
 import { detectEnvironment, ENVIRONMENT_DETECTION_VARIABLES } from './environment-detection.ts';
 import { findMisspeltVariables } from './find-misspelt-variables.ts';
@@ -20,24 +10,17 @@ import { readAppPackage } from './read-app-package.ts';
 import { type EnvSource, readEnvValue } from './read-env.ts';
 import { detectRelease, RELEASE_DETECTION_VARIABLES } from './release-detection.ts';
 import { resolveOtlpSettings } from './resolve-otlp-settings.ts';
+import { type PipelineName, SETTING, SETTINGS, settingNamed } from './settings.ts';
+import { detectShutdownBudget, SHUTDOWN_WINDOW_VARIABLES } from './shutdown-window-detection.ts';
 import { createResolvedConfig } from './resolved-config.ts';
-import type { ConfigOptions, LoadConfigInput, LoadConfigResult, TracewireConfig } from './types.ts';
-import {
-  booleanKind,
-  dsnKind,
-  environmentKind,
-  httpUrlKind,
-  logLevelKind,
-  metricsModeKind,
-  pathListKind,
-  portKind,
-  releaseKind,
-  resourceAttributesKind,
-  sampleRateKind,
-  serviceNameKind,
-  timeoutKind,
-  tokenKind,
-} from './value-kinds.ts';
+import type {
+  ConfigIssue,
+  ConfigOptions,
+  ConfigWarning,
+  LoadConfigInput,
+  LoadConfigResult,
+  TracewireConfig,
+} from './types.ts';
 import { CONFIG_VARIABLES } from './variables.ts';
 
 /**
@@ -48,26 +31,9 @@ import { CONFIG_VARIABLES } from './variables.ts';
  * import { CONFIG_OPTION_NAMES } from '@tracewire/core';
  * const configOptions = Object.fromEntries(Object.entries(all).filter(([key]) => CONFIG_OPTION_NAMES.includes(key)));
  */
-export const CONFIG_OPTION_NAMES = Object.freeze([
-  'serviceName',
-  'dsn',
-  'environment',
-  'release',
-  'sampleRate',
-  'logLevel',
-  'otlpEndpoint',
-  'otlpHeaders',
-  'otlpProtocol',
-  'resourceAttributes',
-  'ignoredPaths',
-  'metrics',
-  'prometheusPort',
-  'sentryTraces',
-  'strict',
-  'shutdownTimeoutMs',
-  'grafanaUrl',
-  'sdkDisabled',
-] as const satisfies readonly (keyof ConfigOptions)[]) as readonly (keyof ConfigOptions)[];
+export const CONFIG_OPTION_NAMES: readonly (keyof ConfigOptions)[] = Object.freeze(
+  SETTINGS.flatMap((entry) => (entry.option === undefined ? [] : [entry.option])),
+);
 
 // Option names people bring from the Sentry and OpenTelemetry SDKs.
 const OPTION_SHORTHANDS: Readonly<Record<string, keyof ConfigOptions>> = Object.freeze({
@@ -85,6 +51,7 @@ const KNOWN_VARIABLE_NAMES: readonly string[] = Object.freeze([
     ...CONFIG_VARIABLES.map((variable) => variable.name),
     ...RELEASE_DETECTION_VARIABLES.map((variable) => variable.variable),
     ...ENVIRONMENT_DETECTION_VARIABLES.map((variable) => variable.variable),
+    ...SHUTDOWN_WINDOW_VARIABLES.map((variable) => variable.variable),
   ]),
 ]);
 
@@ -104,13 +71,43 @@ const KNOWN_VARIABLE_NAMES: readonly string[] = Object.freeze([
  * console.log(result.config.sources.sampleRate); // 'env:SENTRY_TRACE_SAMPLE_RATE'
  */
 export function loadConfig(input: LoadConfigInput = {}): LoadConfigResult {
+  const { config, issues, warnings } = resolveConfiguration(input);
+  return issues.length > 0 ? { ok: false, issues, warnings } : { ok: true, config, warnings };
+}
+
+/**
+ * What one pass over the configuration produces: the config with every rejected value
+ * at its default, every issue, the warnings, and the pipelines the issues switch off.
+ *
+ * @example
+ * const { config, issues, disabled } = resolveConfiguration({ env: { SENTRY_DSN: 'nope' } });
+ * disabled.has('sentry'); // true: config.sentry.dsn is undefined and issues names SENTRY_DSN
+ */
+export interface ConfigResolutionResult {
+  config: TracewireConfig;
+  issues: ConfigIssue[];
+  warnings: ConfigWarning[];
+  disabled: Set<PipelineName>;
+}
+
+/**
+ * Resolves the configuration in one pass. A rejected value falls back to its default, is
+ * reported with its code and fix, and switches off the pipelines its setting names in
+ * the settings table. Never throws.
+ *
+ * @example
+ * const { config, issues, disabled } = resolveConfiguration({ env: process.env });
+ */
+export function resolveConfiguration(input: LoadConfigInput = {}): ConfigResolutionResult {
   try {
-    return resolveConfig(input ?? {});
+    return withDisabledPipelines(resolveConfig(input ?? {}));
   } catch (error) {
-    // A bug or an exotic input (an env object whose getters throw) must still not crash startup.
+    // A bug or an exotic input (an env object whose getters throw) must still not crash
+    // startup: report it, and run on defaults alone.
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
-    return {
-      ok: false,
+    const defaults = resolveConfig({ env: {}, options: {}, cwd: input?.cwd });
+    return withDisabledPipelines({
+      config: defaults.config,
       issues: [
         createConfigIssue('TW_CONFIG_LOAD_FAILED', {
           variable: '(configuration)',
@@ -120,17 +117,25 @@ export function loadConfig(input: LoadConfigInput = {}): LoadConfigResult {
         }),
       ],
       warnings: [],
-    };
+    });
   }
 }
 
-function resolveConfig(input: LoadConfigInput): LoadConfigResult {
+function withDisabledPipelines(resolved: Omit<ConfigResolutionResult, 'disabled'>): ConfigResolutionResult {
+  const disabled = new Set<PipelineName>();
+  for (const issue of resolved.issues) {
+    for (const pipeline of settingNamed(issue.variable)?.pipelines ?? []) disabled.add(pipeline);
+  }
+  return { ...resolved, disabled };
+}
+
+function resolveConfig(input: LoadConfigInput): Omit<ConfigResolutionResult, 'disabled'> {
   const env: EnvSource = input.env ?? process.env;
   const cwd = input.cwd ?? process.cwd();
   const options = readOptions(input.options);
-  if (!options.ok) return { ok: false, issues: [options.issue], warnings: [] };
 
-  const resolution = new ConfigResolution(env, options.value);
+  const resolution = new ConfigResolution(env, options.ok ? options.value : {});
+  if (!options.ok) resolution.issues.push(options.issue);
   warnAboutUnknownOptions(resolution);
   const appPackage = readAppPackage(cwd);
 
@@ -139,11 +144,8 @@ function resolveConfig(input: LoadConfigInput): LoadConfigResult {
   const { merged: resourceAttributes, fromEnv: envResourceAttributes } =
     resolveResourceAttributes(resolution);
 
-  const serviceName = resolution.resolve<string>({
-    field: 'serviceName',
-    kind: serviceNameKind,
-    option: 'serviceName',
-    variables: ['OTEL_SERVICE_NAME'],
+  const serviceName = resolution.resolve({
+    ...SETTING.serviceName,
     detect: (): Lookup<string> => {
       const fromAttributes = envResourceAttributes['service.name']?.trim();
       if (fromAttributes)
@@ -151,53 +153,26 @@ function resolveConfig(input: LoadConfigInput): LoadConfigResult {
       if (appPackage.name) return { found: true, value: appPackage.name, source: 'detected:package.json' };
       return { found: false };
     },
-    fallback: DEFAULT_SERVICE_NAME,
   });
 
   const environment = resolution.resolve({
-    field: 'environment',
-    kind: environmentKind,
-    option: 'environment',
-    variables: ['SENTRY_ENVIRONMENT'],
+    ...SETTING.environment,
     detect: () => adoptDetection(resolution, detectEnvironment(env, envResourceAttributes)),
-    fallback: DEFAULT_ENVIRONMENT,
   });
 
-  const releaseSetting = {
-    field: 'release',
-    kind: releaseKind,
-    option: 'release',
-    variables: ['SENTRY_RELEASE', 'SENTRY_VERSION'],
+  const release = resolution.resolve<string | undefined>({
+    ...SETTING.release,
     detect: () => adoptDetection(resolution, detectRelease(env, envResourceAttributes, appPackage)),
-  } as const;
-  const release = resolution.resolve<string | undefined>({ ...releaseSetting, fallback: undefined });
+  });
   if (release === undefined && !resolution.wasRejected('release')) {
     resolution.warnings.push(createConfigWarning('TW_CONFIG_RELEASE_UNDETECTED', 'SENTRY_RELEASE', {}));
   }
 
   const dsn = resolveDsn(resolution);
-  const sampleRate = resolution.resolve({
-    field: 'sampleRate',
-    kind: sampleRateKind,
-    option: 'sampleRate',
-    variables: ['SENTRY_TRACE_SAMPLE_RATE'],
-    fallback: DEFAULT_SAMPLE_RATE,
-  });
+  const sampleRate = resolution.resolve(SETTING.sampleRate);
   const sentryTraces = resolveSentryTraces(resolution, dsn);
-  const authToken = resolution.resolve<string | undefined>({
-    field: 'sentry.authToken',
-    kind: tokenKind,
-    variables: ['SENTRY_AUTH_TOKEN'],
-    secret: 'opaque',
-    fallback: undefined,
-  });
-  const internalUrl = resolution.resolve({
-    field: 'sentry.internalUrl',
-    kind: httpUrlKind,
-    variables: ['SENTRY_INTERNAL_URL'],
-    hint: `Use the Sentry base URL, for example ${DEFAULT_SENTRY_INTERNAL_URL}.`,
-    fallback: DEFAULT_SENTRY_INTERNAL_URL,
-  });
+  const authToken = resolution.resolve(SETTING.authToken);
+  const internalUrl = resolution.resolve(SETTING.internalUrl);
 
   const otlp = resolveOtlpSettings(resolution);
   const sdkDisabled = resolveSdkDisabled(resolution);
@@ -212,54 +187,23 @@ function resolveConfig(input: LoadConfigInput): LoadConfigResult {
     otlp,
     sdkDisabled,
     resourceAttributes,
-    logLevel: resolution.resolve({
-      field: 'logLevel',
-      kind: logLevelKind,
-      option: 'logLevel',
-      variables: ['LOG_LEVEL'],
-      fallback: DEFAULT_LOG_LEVEL,
-    }),
-    ignoredPaths: resolution.resolve({
-      field: 'ignoredPaths',
-      kind: pathListKind,
-      option: 'ignoredPaths',
-      variables: ['TRACEWIRE_IGNORED_PATHS'],
-      fallback: [...DEFAULT_IGNORED_PATHS],
-    }),
+    logLevel: resolution.resolve(SETTING.logLevel),
+    ignoredPaths: resolution.resolve(SETTING.ignoredPaths),
     metrics,
-    strict: resolution.resolve({
-      field: 'strict',
-      kind: booleanKind,
-      option: 'strict',
-      variables: ['TRACEWIRE_STRICT'],
-      fallback: false,
-    }),
+    strict: resolution.resolve(SETTING.strict),
     shutdownTimeoutMs: resolution.resolve({
-      field: 'shutdownTimeoutMs',
-      kind: timeoutKind,
-      option: 'shutdownTimeoutMs',
-      variables: ['TRACEWIRE_SHUTDOWN_TIMEOUT_MS'],
-      fallback: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      ...SETTING.shutdownTimeoutMs,
+      detect: () => adoptBudget(resolution, detectShutdownBudget(env)),
     }),
-    grafanaUrl: resolution.resolve<string | undefined>({
-      field: 'grafanaUrl',
-      kind: httpUrlKind,
-      option: 'grafanaUrl',
-      variables: ['TRACEWIRE_GRAFANA_URL'],
-      hint: 'Use the address Grafana is opened at, for example https://grafana.example.com.',
-      fallback: undefined,
-    }),
+    grafanaUrl: resolution.resolve(SETTING.grafanaUrl),
   } satisfies Omit<TracewireConfig, 'sources' | 'toJSON'>;
 
   warnAboutFullSamplingInProduction(resolution, values.environment, values.sampleRate);
   resolution.warnings.push(...findMisspeltVariables(Object.keys(env), KNOWN_VARIABLE_NAMES));
 
-  if (resolution.issues.length > 0) {
-    return { ok: false, issues: resolution.issues, warnings: resolution.warnings };
-  }
   return {
-    ok: true,
     config: createResolvedConfig(values, resolution.sources),
+    issues: resolution.issues,
     warnings: resolution.warnings,
   };
 }
@@ -300,6 +244,15 @@ function adoptDetection(resolution: ConfigResolution, outcome: DetectionOutcome)
   return outcome.detected ? { found: true, ...outcome.detected } : { found: false };
 }
 
+/** Keeps warnings about the platform's kill window and turns the budget into a lookup. */
+function adoptBudget(
+  resolution: ConfigResolution,
+  outcome: ReturnType<typeof detectShutdownBudget>,
+): Lookup<number> {
+  resolution.warnings.push(...outcome.warnings);
+  return outcome.detected ? { found: true, ...outcome.detected } : { found: false };
+}
+
 /**
  * Code attributes are merged over `OTEL_RESOURCE_ATTRIBUTES`, key by key. The variable's
  * own attributes are returned too: detection reads them, and labels what it finds with
@@ -309,7 +262,7 @@ function resolveResourceAttributes(resolution: ConfigResolution): {
   merged: Record<string, string>;
   fromEnv: Record<string, string>;
 } {
-  const setting = { field: 'resourceAttributes', kind: resourceAttributesKind } as const;
+  const setting = SETTING.resourceAttributes;
   const raw = readEnvValue(resolution.env, 'OTEL_RESOURCE_ATTRIBUTES');
   const envLookup =
     raw === undefined ? undefined : resolution.fromEnv(setting, 'OTEL_RESOURCE_ATTRIBUTES', raw);
@@ -326,25 +279,12 @@ function resolveResourceAttributes(resolution: ConfigResolution): {
 
 /** An empty DSN in code is an explicit "no Sentry", and wins over `SENTRY_DSN`. */
 function resolveDsn(resolution: ConfigResolution): string | undefined {
-  const dsn = resolution.resolve<string | undefined>({
-    field: 'sentry.dsn',
-    kind: dsnKind,
-    option: 'dsn',
-    variables: ['SENTRY_DSN'],
-    secret: 'dsn',
-    fallback: undefined,
-  });
+  const dsn = resolution.resolve(SETTING.dsn);
   return dsn === '' ? undefined : dsn;
 }
 
 function resolveSentryTraces(resolution: ConfigResolution, dsn: string | undefined): boolean {
-  const setting = {
-    field: 'sentry.traces',
-    kind: booleanKind,
-    option: 'sentryTraces',
-    variables: ['TRACEWIRE_SENTRY_TRACES'],
-  } as const;
-  const given = resolution.lookup(setting);
+  const given = resolution.lookup(SETTING.sentryTraces);
   if (!given.found) return resolution.record('sentry.traces', dsn !== undefined, 'default');
   if (given.value && dsn === undefined && !resolution.wasRejected('sentry.dsn')) {
     const variable = given.source === 'code' ? 'options.sentryTraces' : 'TRACEWIRE_SENTRY_TRACES';
@@ -361,10 +301,10 @@ function resolveSentryTraces(resolution: ConfigResolution, dsn: string | undefin
  */
 function resolveSdkDisabled(resolution: ConfigResolution): boolean {
   if (resolution.options.sdkDisabled !== undefined) {
-    const fromCode = resolution.fromOption({ field: 'sdkDisabled', kind: booleanKind }, 'sdkDisabled');
+    const fromCode = resolution.fromOption(SETTING.sdkDisabled, 'sdkDisabled');
     return fromCode.found ? resolution.record('sdkDisabled', fromCode.value, 'code') : false;
   }
-  const variable = 'OTEL_SDK_DISABLED';
+  const variable = SETTING.sdkDisabled.variables[0]?.name ?? 'OTEL_SDK_DISABLED';
   const raw = readEnvValue(resolution.env, variable);
   if (raw === undefined) return resolution.record('sdkDisabled', false, 'default');
   const normalised = raw.toLowerCase();
@@ -383,14 +323,8 @@ function resolveMetrics(
   resolution: ConfigResolution,
   metricsEndpoint: string | undefined,
 ): TracewireConfig['metrics'] {
-  const modeSetting = {
-    field: 'metrics.mode',
-    kind: metricsModeKind,
-    option: 'metrics',
-    variables: ['TRACEWIRE_METRICS'],
-  } as const;
-  const given = resolution.lookup(modeSetting);
-  const mode = given.found
+  const given = resolution.lookup(SETTING.metricsMode);
+  let mode = given.found
     ? resolution.record('metrics.mode', given.value, given.source)
     : resolution.record('metrics.mode', metricsEndpoint === undefined ? 'prometheus' : 'otlp', 'default');
   const endpointRejected = resolution.wasRejected('otlp.metricsEndpoint');
@@ -405,14 +339,10 @@ function resolveMetrics(
         hint: `Set ${OTLP_BASE_ENDPOINT_VARIABLE} (for example http://otel-collector:4318), or use prometheus or none.`,
       }),
     );
+    // Rejected, so at its default like every other rejected value.
+    mode = resolution.record('metrics.mode', SETTING.metricsMode.fallback, 'default');
   }
-  const prometheusPort = resolution.resolve({
-    field: 'metrics.prometheusPort',
-    kind: portKind,
-    option: 'prometheusPort',
-    variables: ['TRACEWIRE_PROMETHEUS_PORT'],
-    fallback: DEFAULT_PROMETHEUS_PORT,
-  });
+  const prometheusPort = resolution.resolve(SETTING.prometheusPort);
   return { mode, prometheusPort };
 }
 

@@ -1,25 +1,19 @@
-/** What every masked secret is printed as. */
-export const MASK = '***';
+import { MASK } from '../privacy/mask.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 
-// The userinfo part of any URL in the text (`https://user:pass@host`, `https://publicKey@host`).
-// A DSN's public key sits there, and so do credentials people put in collector URLs.
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
-
-// Query parameters whose name says they carry a credential (`?sentry_key=`, `?api_key=`, `?token=`).
-const SECRET_QUERY_PARAMETER =
-  /([?&][^=&#\s]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential)[^=&#\s]*=)[^&#\s]*/gi;
+// The config's maskers print with the privacy module's mask and judge names by its rule.
+export { MASK };
 
 /**
- * Masks credentials embedded in URLs anywhere in `text`: the userinfo (`user:pass@`,
- * a DSN's public key) and query parameters named like credentials.
+ * Masks credentials embedded anywhere in `text`: URL userinfo (`user:pass@`, a DSN's
+ * public key), secret query parameters and `name=value` pairs, `Bearer` credentials.
+ * The privacy module's `maskSecretsInText`, under the name the config code knows.
  *
  * @example
  * maskUrlCredentials('https://abc123@o1.ingest.sentry.io/123'); // 'https://***@o1.ingest.sentry.io/123'
  * maskUrlCredentials('http://user:pw@collector:4318'); // 'http://***@collector:4318'
  */
-export function maskUrlCredentials(text: string): string {
-  return text.replace(URL_USERINFO, `$1${MASK}@`).replace(SECRET_QUERY_PARAMETER, `$1${MASK}`);
-}
+export const maskUrlCredentials: (text: string) => string = maskSecretsInText;
 
 /**
  * Masks a secret whose shape is unknown (a token, a malformed DSN): nothing of it is kept

@@ -1,6 +1,5 @@
 import type { ConfigResolution, Lookup } from './config-resolution.ts';
 import { createConfigWarning } from './config-problems.ts';
-import { DEFAULT_OTLP_PROTOCOL } from './defaults.ts';
 import { maskUrlCredentials } from './mask-secrets.ts';
 import {
   OTLP_BASE_ENDPOINT_VARIABLE,
@@ -10,11 +9,9 @@ import {
   usesGrpcPort,
 } from './otlp-endpoints.ts';
 import { readEnvValue } from './read-env.ts';
+import { SETTING } from './settings.ts';
 import type { TracewireConfig } from './types.ts';
-import { headersKind, httpUrlKind, protocolKind } from './value-kinds.ts';
-
-const ENDPOINT_HINT =
-  'Point it at an OTLP/HTTP receiver, for example http://otel-collector:4318 (a collector or Tempo).';
+import { httpUrlKind } from './value-kinds.ts';
 
 /**
  * Resolves the OTLP settings. A base endpoint given in code wins over every variable; a
@@ -26,21 +23,8 @@ const ENDPOINT_HINT =
  */
 export function resolveOtlpSettings(resolution: ConfigResolution): TracewireConfig['otlp'] {
   const endpoints = resolveEndpoints(resolution);
-  const headers = resolution.resolve({
-    field: 'otlp.headers',
-    kind: headersKind,
-    option: 'otlpHeaders',
-    variables: ['OTEL_EXPORTER_OTLP_HEADERS'],
-    secret: 'header-list',
-    fallback: {},
-  });
-  const protocol = resolution.resolve({
-    field: 'otlp.protocol',
-    kind: protocolKind,
-    option: 'otlpProtocol',
-    variables: ['OTEL_EXPORTER_OTLP_PROTOCOL'],
-    fallback: DEFAULT_OTLP_PROTOCOL,
-  });
+  const headers = resolution.resolve(SETTING.otlpHeaders);
+  const protocol = resolution.resolve(SETTING.otlpProtocol);
   return {
     tracesEndpoint: endpoints['otlp.tracesEndpoint'],
     metricsEndpoint: endpoints['otlp.metricsEndpoint'],
@@ -53,7 +37,8 @@ export function resolveOtlpSettings(resolution: ConfigResolution): TracewireConf
 function resolveEndpoints(resolution: ConfigResolution): Record<OtlpSignalField, string | undefined> {
   const endpoints = {} as Record<OtlpSignalField, string | undefined>;
   const signalFields = OTLP_SIGNALS.map((signal) => signal.field);
-  const baseSetting = { field: 'otlp.endpoint', kind: httpUrlKind, hint: ENDPOINT_HINT } as const;
+  // The base URL is never undefined once found: check it as the string it is.
+  const baseSetting = { ...SETTING.otlpEndpoint, kind: httpUrlKind };
 
   if (resolution.options.otlpEndpoint !== undefined) {
     const base = resolution.fromOption(baseSetting, 'otlpEndpoint');

@@ -1,4 +1,4 @@
-import { MASK, maskHeaderValues, maskUrlCredentials } from './mask-secrets.ts';
+import { type SettingDefinition, SETTINGS, settingFields } from './settings.ts';
 import type { ConfigSource, TracewireConfig } from './types.ts';
 
 /** The resolved values, before the dump methods are attached. */
@@ -6,31 +6,15 @@ export type ResolvedValues = Omit<TracewireConfig, 'sources' | 'toJSON'>;
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** Every field path `sources` holds, in the order the config declares them. */
+/** Every field path `sources` holds, in the order the settings table declares them. */
 export const CONFIG_FIELD_PATHS: readonly string[] = Object.freeze([
-  'serviceName',
-  'environment',
-  'release',
-  'sentry.dsn',
-  'sentry.traces',
-  'sentry.authToken',
-  'sentry.internalUrl',
-  'sampleRate',
-  'otlp.tracesEndpoint',
-  'otlp.metricsEndpoint',
-  'otlp.logsEndpoint',
-  'otlp.headers',
-  'otlp.protocol',
-  'sdkDisabled',
-  'resourceAttributes',
-  'logLevel',
-  'ignoredPaths',
-  'metrics.mode',
-  'metrics.prometheusPort',
-  'strict',
-  'shutdownTimeoutMs',
-  'grafanaUrl',
+  ...new Set(SETTINGS.flatMap((entry) => settingFields(entry))),
 ]);
+
+// The first setting that declares a field decides how the dump prints it.
+const DUMP_SETTING: ReadonlyMap<string, SettingDefinition> = new Map(
+  [...SETTINGS].reverse().flatMap((entry) => settingFields(entry).map((field) => [field, entry] as const)),
+);
 
 /**
  * Freezes the resolved values into a `TracewireConfig`. The raw secrets stay readable to
@@ -70,37 +54,34 @@ function inFieldOrder(sources: Record<string, ConfigSource>): Record<string, Con
   return Object.fromEntries(Object.entries(sources).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
+/**
+ * The printable form of a config: every field of the settings table, printed through
+ * its setting's `dump` (which masks secrets), unset values as null.
+ */
 function maskedDump(config: TracewireConfig): Record<string, unknown> {
-  const url = (value: string | undefined): string | null =>
-    value === undefined ? null : maskUrlCredentials(value);
-  return {
-    serviceName: config.serviceName,
-    environment: config.environment,
-    release: config.release ?? null,
-    sentry: {
-      dsn: url(config.sentry.dsn),
-      traces: config.sentry.traces,
-      authToken: config.sentry.authToken === undefined ? null : MASK,
-      internalUrl: url(config.sentry.internalUrl),
-    },
-    sampleRate: config.sampleRate,
-    otlp: {
-      tracesEndpoint: url(config.otlp.tracesEndpoint),
-      metricsEndpoint: url(config.otlp.metricsEndpoint),
-      logsEndpoint: url(config.otlp.logsEndpoint),
-      headers: maskHeaderValues(config.otlp.headers),
-      protocol: config.otlp.protocol,
-    },
-    sdkDisabled: config.sdkDisabled,
-    resourceAttributes: Object.fromEntries(
-      Object.entries(config.resourceAttributes).map(([key, value]) => [key, maskUrlCredentials(value)]),
-    ),
-    logLevel: config.logLevel,
-    ignoredPaths: [...config.ignoredPaths],
-    metrics: { ...config.metrics },
-    strict: config.strict,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    grafanaUrl: url(config.grafanaUrl),
-    sources: { ...config.sources },
-  };
+  const dump: Record<string, unknown> = {};
+  for (const field of CONFIG_FIELD_PATHS) {
+    const value = readPath(config, field);
+    const entry = DUMP_SETTING.get(field);
+    const printed = value === undefined || !entry?.dump ? value : entry.dump(value);
+    writePath(dump, field, printed === undefined ? null : printed);
+  }
+  dump.sources = { ...config.sources };
+  return dump;
+}
+
+function readPath(config: TracewireConfig, field: string): unknown {
+  let value: unknown = config;
+  for (const key of field.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
+function writePath(target: Record<string, unknown>, field: string, value: unknown): void {
+  const keys = field.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
 }

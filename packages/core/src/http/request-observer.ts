@@ -18,6 +18,7 @@ import { getObservability } from '../init/global-state.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
+import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
 import { stepAsideForAdapter } from './step-aside.ts';
@@ -188,12 +189,17 @@ class FollowedRequest implements ObservedRequest {
   setRoute(template: string): void {
     if (!template) return;
     this.route = template;
-    this.span?.updateName(`${this.method} ${template}`);
+    const name = `${this.method} ${template}`;
+    this.span?.updateName(name);
     this.span?.setAttribute('http.route', template);
     // The http instrumentation reads the route from here when the response ends,
-    // for both the span attribute and its duration metric.
-    if (this.rpcMetadata?.type === RPCType.HTTP) this.rpcMetadata.route = template;
-    this.isolationScope?.setTransactionName(`${this.method} ${template}`);
+    // for both the span attribute and its duration metric; outgoing requests read the
+    // transaction name from here for Sentry's baggage.
+    if (this.rpcMetadata?.type === RPCType.HTTP) {
+      this.rpcMetadata.route = template;
+      setRequestTransaction(this.rpcMetadata, name);
+    }
+    this.isolationScope?.setTransactionName(name);
     this.isolationScope?.setTag('http.route', template);
   }
 
@@ -401,6 +407,7 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
 
       let ownSpan: Span | undefined;
       let requestContext: Context = parentContext;
+      let requestMetadata = rpcMetadata;
       if (!instrumentationSpan) {
         const extracted = propagation.extract(parentContext, request.headers);
         // The attributes the http instrumentation gives its server span, minus the
@@ -418,10 +425,8 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
-        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), {
-          type: RPCType.HTTP,
-          span: ownSpan,
-        });
+        requestMetadata = { type: RPCType.HTTP, span: ownSpan };
+        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), requestMetadata);
       }
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {
@@ -442,7 +447,7 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         span,
         ownSpan,
         requestContext,
-        rpcMetadata,
+        requestMetadata,
         method,
         scheme,
         request.httpVersion,

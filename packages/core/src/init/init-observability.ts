@@ -1,12 +1,10 @@
 import { type DiagLogger, DiagLogLevel, diag, metrics } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { formatConfigIssues } from '../config/format-config-issues.ts';
-import { CONFIG_OPTION_NAMES, loadConfig } from '../config/load-config.ts';
-import type { ConfigIssue, ConfigOptions, TracewireConfig } from '../config/types.ts';
+import { resolveObservabilityConfig } from '../config/resolve-observability-config.ts';
 import { createRateLimitedReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { createSecretScrubber } from '../diagnostics/secret-scrubber.ts';
 import { formatTracewireMessage } from '../errors/catalogue.ts';
-import { TracewireError } from '../errors/tracewire-error.ts';
 import { installSignalHandlers } from '../lifecycle/signal-handlers.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { createMetricsPipeline } from '../metrics/create-metric-readers.ts';
@@ -23,62 +21,7 @@ import type {
   ObservabilityHandle,
   PipelineStatus,
 } from './handle.ts';
-import { type Pipeline, pipelinesAffectedBy } from './pipeline-for-issue.ts';
 import { logStartupSummary } from './startup-summary.ts';
-
-function pickConfigOptions(
-  options: InitObservabilityOptions,
-  omit: ReadonlySet<string> = new Set(),
-): ConfigOptions {
-  const picked: Record<string, unknown> = {};
-  for (const key of CONFIG_OPTION_NAMES) {
-    if (options[key] !== undefined && !omit.has(key)) picked[key] = options[key];
-  }
-  return picked as ConfigOptions;
-}
-
-function isStrict(options: InitObservabilityOptions, env: Record<string, string | undefined>): boolean {
-  if (options.strict !== undefined) return options.strict;
-  // Same spellings loadConfig accepts for booleans; an invalid value is itself an issue.
-  return /^(1|true|yes)$/i.test((env.TRACEWIRE_STRICT ?? '').trim());
-}
-
-interface ResolvedConfig {
-  config: TracewireConfig;
-  issues: ConfigIssue[];
-  disabled: Set<Pipeline>;
-  warnings: { code: string; variable: string; message: string }[];
-}
-
-/**
- * Loads the config; on invalid input, either throws (strict) or reloads without the
- * offending inputs and switches off the pipelines they belong to.
- */
-function resolveConfig(options: InitObservabilityOptions): ResolvedConfig {
-  const env = options.env ?? process.env;
-  const configOptions = pickConfigOptions(options);
-  const loaded = loadConfig({ env, options: configOptions, cwd: options.cwd });
-  if (loaded.ok) return { config: loaded.config, issues: [], disabled: new Set(), warnings: loaded.warnings };
-
-  if (isStrict(options, env)) throw new TracewireError('TW_CONFIG_INVALID', { issues: loaded.issues });
-
-  const disabled = new Set<Pipeline>();
-  const badVariables = new Set<string>();
-  for (const issue of loaded.issues) {
-    for (const pipeline of pipelinesAffectedBy(issue)) disabled.add(pipeline);
-    badVariables.add(issue.variable);
-  }
-  const retryEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !badVariables.has(name)));
-  const badOptions = new Set([...badVariables].map((variable) => variable.replace(/^options\./, '')));
-  const retry = loadConfig({
-    env: retryEnv,
-    options: pickConfigOptions(options, badOptions),
-    cwd: options.cwd,
-  });
-  const fallback = retry.ok ? retry : loadConfig({ env: {}, options: {}, cwd: options.cwd });
-  if (!fallback.ok) throw new TracewireError('TW_CONFIG_INVALID', { issues: loaded.issues });
-  return { config: fallback.config, issues: loaded.issues, disabled, warnings: loaded.warnings };
-}
 
 /** The Sentry host's API base for a DSN: the DSN's path minus the project ID. */
 function sentryIngestBase(dsn: string | undefined): string | undefined {
@@ -135,7 +78,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     return existing;
   }
 
-  const { config, issues, disabled, warnings } = resolveConfig(options);
+  const { config, issues, disabled, warnings } = resolveObservabilityConfig(options);
   const env = options.env ?? process.env;
   const scrub = createSecretScrubber([
     config.sentry.dsn ? (new URL(config.sentry.dsn).username ?? undefined) : undefined,

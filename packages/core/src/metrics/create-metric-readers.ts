@@ -1,10 +1,9 @@
 import http from 'node:http';
-import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as OtlpProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import { createOtlpMetricExporter } from './otlp-metric-exporter.ts';
 import { withUnitSuffixes } from './prometheus-names.ts';
 
 /** Interval of OTLP metric pushes; matches Prometheus' default scrape interval. */
@@ -32,11 +31,11 @@ export function createMetricsPipeline(
 ): MetricsPipeline {
   const mode = enabled ? config.metrics.mode : 'none';
   if (mode === 'otlp' && config.otlp.metricsEndpoint) {
-    const exporterOptions = { url: config.otlp.metricsEndpoint, headers: config.otlp.headers };
-    const exporter =
-      config.otlp.protocol === 'http/json'
-        ? new OtlpJsonMetricExporter(exporterOptions)
-        : new OtlpProtobufMetricExporter(exporterOptions);
+    const exporter = createOtlpMetricExporter({
+      url: config.otlp.metricsEndpoint,
+      headers: config.otlp.headers,
+      protocol: config.otlp.protocol,
+    });
     const reader = new PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,

@@ -10,6 +10,7 @@ import type {
 import * as Sentry from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
+import { attachDynamicSamplingContext } from './dynamic-sampling-context.ts';
 import { grafanaTraceUrl } from './grafana-trace-link.ts';
 import { privacyDefaults, scrubEvent } from './privacy.ts';
 
@@ -152,6 +153,8 @@ export function initSentry(
       return options.beforeSend ? options.beforeSend(scrubbed) : scrubbed;
     },
   });
+
+  if (client) attachDynamicSamplingContext(client);
 
   return {
     client,

@@ -1,28 +1,10 @@
 import type { DataCollection, Event } from '@sentry/core';
+import { redactQueryString } from '../privacy/redact-query-string.ts';
+import { SAFE_REQUEST_HEADERS } from '../privacy/safe-request-headers.ts';
+import { isSecretKey } from '../privacy/secret-keys.ts';
 
-/** Request headers worth having on an error event; everything else stays out. */
-export const SAFE_REQUEST_HEADERS = [
-  'accept',
-  'accept-encoding',
-  'accept-language',
-  'content-length',
-  'content-type',
-  'host',
-  'referer',
-  'user-agent',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-  'x-request-id',
-  'traceparent',
-  'tracestate',
-  'sentry-trace',
-  'baggage',
-];
-
-const SECRET_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-sentry-auth|x-csrf-token)$/i;
-const SECRET_QUERY_KEY =
-  /(token|secret|password|passwd|api[-_]?key|auth|signature|sig|code|session|sentry_key|credential)/i;
+// Importers of the Sentry privacy settings get the shared pieces from here too.
+export { redactQueryString, SAFE_REQUEST_HEADERS };
 
 /**
  * Sentry 11 collects cookies, headers, bodies, user IPs and query strings by default.
@@ -44,32 +26,6 @@ export function privacyDefaults(includeLocalVariables: boolean): DataCollection 
 }
 
 /**
- * Redacts the values of query parameters whose names suggest secrets; the names stay
- * so the URL still reads. `?token=abc&page=2` becomes `?token=%5BFiltered%5D&page=2`.
- *
- * @example
- * redactQueryString('/cb?code=xyz&state=1'); // '/cb?code=%5BFiltered%5D&state=1'
- */
-export function redactQueryString(url: string): string {
-  const queryStart = url.indexOf('?');
-  if (queryStart === -1) return url;
-  const hashStart = url.indexOf('#', queryStart);
-  const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart);
-  const parts = query.split('&').map((part) => {
-    const equals = part.indexOf('=');
-    const key = equals === -1 ? part : part.slice(0, equals);
-    let decodedKey = key;
-    try {
-      decodedKey = decodeURIComponent(key);
-    } catch {
-      // An undecodable key is judged as written.
-    }
-    return equals !== -1 && SECRET_QUERY_KEY.test(decodedKey) ? `${key}=%5BFiltered%5D` : part;
-  });
-  return `${url.slice(0, queryStart)}?${parts.join('&')}${hashStart === -1 ? '' : url.slice(hashStart)}`;
-}
-
-/**
  * The last line of defence before an event leaves the process: whatever an
  * integration or the app put on it, secret headers, cookies, IP addresses and secret
  * query values are removed.
@@ -80,7 +36,7 @@ export function scrubEvent<T extends Event>(event: T): T {
     delete request.cookies;
     if (request.headers) {
       for (const name of Object.keys(request.headers)) {
-        if (SECRET_HEADER.test(name)) delete request.headers[name];
+        if (isSecretKey(name)) delete request.headers[name];
       }
     }
     if (typeof request.url === 'string') request.url = redactQueryString(request.url);

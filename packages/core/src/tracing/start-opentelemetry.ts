@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestOptions } from 'node:http';
 import { context, metrics, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -16,6 +16,8 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
+import { SECRET_KEYS, SECRET_QUERY_ONLY_KEYS } from '../privacy/secret-keys.ts';
+import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
@@ -23,6 +25,7 @@ import { createOtlpSpanExporter } from './otlp-span-exporter.ts';
 import { createResource } from './resource.ts';
 import { type InvalidHeaderListener, ReportingPropagator } from './reporting-propagator.ts';
 import { TracewireSampler } from './sampler.ts';
+import { dynamicSamplingSettingsFor, SentryBaggagePropagator } from './sentry-baggage-propagator.ts';
 import { SentryTracePropagator } from './sentry-trace-propagator.ts';
 import type { TelemetryRequestMatcher } from './telemetry-endpoints.ts';
 
@@ -49,25 +52,11 @@ export interface OpenTelemetryPipeline {
   shutdown(): Promise<void>;
 }
 
-/** Query parameters whose values never reach a span, in addition to OTel's defaults. */
-export const REDACTED_QUERY_PARAMETERS = [
-  'token',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'api_key',
-  'apikey',
-  'key',
-  'password',
-  'secret',
-  'signature',
-  'sig',
-  'code',
-  'auth',
-  'sentry_key',
-  'AWSAccessKeyId',
-  'X-Goog-Signature',
-];
+/**
+ * The http instrumentation's own query redaction, a first pass with the privacy module's
+ * names; `createSpanPrivacyProcessor()` then applies the full rule to every span.
+ */
+export const REDACTED_QUERY_PARAMETERS: string[] = [...SECRET_KEYS, ...SECRET_QUERY_ONLY_KEYS];
 
 /**
  * Starts OpenTelemetry's tracer and meter providers with everything set explicitly, so
@@ -80,7 +69,7 @@ export const REDACTED_QUERY_PARAMETERS = [
  */
 export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetryPipeline {
   const { config } = options;
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = [createSpanPrivacyProcessor()];
   const spanDestinations: string[] = [];
   const exporters: SpanExporter[] = [];
 
@@ -146,6 +135,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   }
   instrumentations.push(...options.instrumentations);
 
+  const sampleRate = options.tracingEnabled ? config.sampleRate : 0;
   const propagator: TextMapPropagator = new CompositePropagator({
     // Later propagators win: a `traceparent` takes precedence over `sentry-trace`.
     propagators: [
@@ -161,7 +151,15 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
         'a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
         options.onInvalidHeader,
       ),
-      new W3CBaggagePropagator(),
+      // Writes `baggage` alone (W3C members plus Sentry's sampling context), so it
+      // replaces OpenTelemetry's W3C baggage propagator rather than joining it.
+      new SentryBaggagePropagator(
+        dynamicSamplingSettingsFor(config.sentry.dsn, {
+          environment: config.environment,
+          release: config.release,
+          sampleRate,
+        }),
+      ),
     ],
   });
 
@@ -174,7 +172,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   propagation.setGlobalPropagator(propagator);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: new TracewireSampler(options.tracingEnabled ? config.sampleRate : 0, options.isIgnoredPath),
+    sampler: new TracewireSampler(sampleRate, options.isIgnoredPath),
     spanProcessors,
     spanLimits: { attributeValueLengthLimit: 4096 },
   });

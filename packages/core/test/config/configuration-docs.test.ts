@@ -5,6 +5,8 @@ import { CONFIG_OPTION_NAMES, loadConfig } from '../../src/config/load-config.ts
 import type { DetectionVariable } from '../../src/config/platform-detection.ts';
 import { RELEASE_DETECTION_VARIABLES } from '../../src/config/release-detection.ts';
 import { CONFIG_FIELD_PATHS } from '../../src/config/resolved-config.ts';
+import { settingNamed } from '../../src/config/settings.ts';
+import { SHUTDOWN_WINDOW_VARIABLES } from '../../src/config/shutdown-window-detection.ts';
 import { CONFIG_VARIABLES } from '../../src/config/variables.ts';
 import { createAppDirectory } from './app-directory.ts';
 
@@ -56,6 +58,7 @@ describe('docs/configuration.md and the variable schema', () => {
         Type: variable.type,
         Default: variable.default,
         Secret: variable.secret ? 'yes' : 'no',
+        'Off when invalid': settingNamed(name)?.pipelines.join(', ') || NONE,
         Example: variable.example,
         Description: variable.description,
       });
@@ -86,6 +89,16 @@ describe('the variable schema and loadConfig', () => {
     },
   );
 
+  it('documents the platforms whose kill window sets the shutdown budget, in order', () => {
+    expect(tableBetween('shutdown-detection')).toEqual(
+      SHUTDOWN_WINDOW_VARIABLES.map((variable) => ({
+        Variable: variable.variable,
+        Platform: variable.platform,
+        'Kill window': variable.window,
+      })),
+    );
+  });
+
   it('reads no environment variable the docs do not list', () => {
     const read = new Set<string>();
     const recordingEnv = new Proxy({} as Record<string, string | undefined>, {
@@ -99,6 +112,7 @@ describe('the variable schema and loadConfig', () => {
       ...CONFIG_VARIABLES.map((variable) => variable.name),
       ...RELEASE_DETECTION_VARIABLES.map((variable) => variable.variable),
       ...ENVIRONMENT_DETECTION_VARIABLES.map((variable) => variable.variable),
+      ...SHUTDOWN_WINDOW_VARIABLES.map((variable) => variable.variable),
     ]);
     // NETLIFY only gates CONTEXT, and the page says so next to CONTEXT.
     const undocumented = [...read].filter((name) => !documented.has(name) && name !== 'NETLIFY');

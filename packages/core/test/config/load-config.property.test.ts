@@ -3,9 +3,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT_DETECTION_VARIABLES } from '../../src/config/environment-detection.ts';
 import { formatConfigIssues, formatConfigWarnings } from '../../src/config/format-config-issues.ts';
-import { CONFIG_OPTION_NAMES, loadConfig } from '../../src/config/load-config.ts';
+import { CONFIG_OPTION_NAMES, loadConfig, resolveConfiguration } from '../../src/config/load-config.ts';
+import { readEnvValue } from '../../src/config/read-env.ts';
 import { RELEASE_DETECTION_VARIABLES } from '../../src/config/release-detection.ts';
-import type { LoadConfigResult } from '../../src/config/types.ts';
+import { SETTING, SETTINGS, settingNamed } from '../../src/config/settings.ts';
+import type { LoadConfigResult, TracewireConfig } from '../../src/config/types.ts';
 import { CONFIG_VARIABLES } from '../../src/config/variables.ts';
 import { errorCatalogue } from '../../src/errors/catalogue.ts';
 import { createAppDirectory } from './app-directory.ts';
@@ -200,6 +202,98 @@ describe('secrets over random input', () => {
         expect(printed).not.toContain(value);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('one-pass resolution over random environments built from the settings table', () => {
+  const tableVariables = SETTINGS.flatMap((entry) => entry.variables);
+
+  // Per variable: unset, its documented example, a value its kind rejects, or anything.
+  const tableEnv = fc.record(
+    Object.fromEntries(
+      tableVariables.map((variable) => [
+        variable.name,
+        fc.option(
+          fc.oneof(
+            fc.constant(variable.example),
+            fc.constantFrom(
+              'maybe',
+              '-1',
+              '1.5',
+              'not a url',
+              'grpc',
+              'LOUD',
+              'bad header=1',
+              '%zz=1',
+              'None',
+            ),
+            interestingValue,
+          ),
+          { nil: undefined },
+        ),
+      ]),
+    ),
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<Record<string, string | undefined>>;
+
+  /**
+   * The documented rule (docs/configuration.md, "Off when invalid"): the variable in
+   * effect for a setting is its first non-blank one (the base OTLP endpoint only while
+   * some signal has no endpoint of its own); when its kind rejects the value, the
+   * setting's pipelines are off. OTEL_SDK_DISABLED never raises an issue.
+   */
+  function expectedDisabled(env: Record<string, string | undefined>, config: TracewireConfig): Set<string> {
+    const expected = new Set<string>();
+    const signalVariables = [
+      SETTING.otlpTracesEndpoint,
+      SETTING.otlpMetricsEndpoint,
+      SETTING.otlpLogsEndpoint,
+    ];
+    for (const entry of SETTINGS) {
+      if (entry === SETTING.sdkDisabled) continue;
+      if (
+        entry === SETTING.otlpEndpoint &&
+        signalVariables.every((signal) => readEnvValue(env, signal.variables[0]?.name ?? '') !== undefined)
+      )
+        continue;
+      const inEffect = entry.variables
+        .map((variable) => readEnvValue(env, variable.name))
+        .find((value) => value !== undefined);
+      if (inEffect !== undefined && !entry.kind.fromEnv(inEffect).ok)
+        for (const pipeline of entry.pipelines) expected.add(pipeline);
+    }
+    // Metrics over OTLP need a metrics endpoint; without one the mode itself is the issue.
+    const mode = readEnvValue(env, 'TRACEWIRE_METRICS');
+    const parsedMode = mode === undefined ? undefined : SETTING.metricsMode.kind.fromEnv(mode);
+    if (parsedMode?.ok && parsedMode.value === 'otlp' && config.otlp.metricsEndpoint === undefined) {
+      const endpointRejected = [SETTING.otlpMetricsEndpoint, SETTING.otlpEndpoint].some((entry) => {
+        const value = readEnvValue(env, entry.variables[0]?.name ?? '');
+        return value !== undefined && !entry.kind.fromEnv(value).ok;
+      });
+      if (!endpointRejected) expected.add('metrics');
+    }
+    return expected;
+  }
+
+  it('never throws, rejects each bad value to its default, and switches off exactly the documented pipelines', () => {
+    fc.assert(
+      fc.property(tableEnv, (env) => {
+        const { config, issues, disabled } = resolveConfiguration({ env, cwd: app.dir });
+        expect([...disabled].sort()).toEqual([...expectedDisabled(env, config)].sort());
+        for (const issue of issues) expect(settingNamed(issue.variable)).toBeDefined();
+        // A rejected setting is at its default, never half-read.
+        for (const issue of issues) {
+          const entry = settingNamed(issue.variable);
+          if (entry && entry.fields === undefined) expect(config.sources[entry.field]).toBe('default');
+        }
+        // The same pass is what loadConfig reports.
+        const loaded = loadConfig({ env, cwd: app.dir });
+        expect(loaded.ok).toBe(issues.length === 0);
+        if (!loaded.ok) expect(loaded.issues).toEqual(issues);
+        expect(() => JSON.stringify(config)).not.toThrow();
+      }),
+      { numRuns: 400 },
     );
   });
 });

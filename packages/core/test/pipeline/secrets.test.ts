@@ -46,10 +46,20 @@ describe.skipIf(!coreIsBuilt)('secrets', () => {
     expect(sink.sentry.events.length).toBeGreaterThan(0);
     expect(sink.spans.length).toBeGreaterThan(0);
 
-    // The DSN key authenticates Sentry requests and goes nowhere else.
+    // The DSN key authenticates Sentry requests and goes nowhere else, except as the
+    // public key of Sentry's sampling context in an envelope's `trace` header, where
+    // Sentry requires it (and nowhere else in that envelope).
     for (const match of sink.grep(canaries.dsnKey)) {
       expect(match.request.receiver).toBe('sentry');
-      expect(match.location === 'header' || match.location === 'url').toBe(true);
+      if (match.location === 'body') {
+        const raw = sink.rawBodies().find((candidate) => candidate.request === match.request);
+        const [headerLine = '', ...itemLines] = raw?.body.toString('utf8').split('\n') ?? [];
+        expect(JSON.parse(headerLine).trace.public_key).toBe(canaries.dsnKey);
+        expect(headerLine.split(canaries.dsnKey)).toHaveLength(2);
+        expect(itemLines.join('\n')).not.toContain(canaries.dsnKey);
+      } else {
+        expect(match.location === 'header' || match.location === 'url').toBe(true);
+      }
     }
     // The OTLP header goes to the OTLP endpoint only, never to Sentry.
     const otlpHeaderMatches = sink.grep(canaries.otlpHeader);

@@ -1,11 +1,6 @@
 // The fixture apps run with `node --import @tracewire/core/register` from the package
 // folder, loading the built packages as users do; `pnpm test` builds them first.
-import {
-  type ChildApp,
-  type ChildExit,
-  childAppRunner,
-  missingBuild as findMissingBuild,
-} from '@tracewire/testing/fixtures';
+import { childAppRunner, missingBuild as findMissingBuild } from '@tracewire/testing/fixtures';
 
 export type { ChildApp, ChildExit } from '@tracewire/testing/fixtures';
 

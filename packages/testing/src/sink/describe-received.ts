@@ -2,6 +2,10 @@
 // arrived (counts, span names, event titles) and never prints credentials: no header
 // values, no query strings, and the DSN's public key is masked wherever it appears.
 import type { Event } from '@sentry/core';
+// The sink masks with tracewire's one privacy rule. The file is bundled into this
+// package at build time rather than imported from @tracewire/core, whose own tests run
+// against this sink (docs/decisions.md, "One privacy module").
+import { maskSecretsInText } from '../../../core/src/privacy/mask-secrets-in-text.ts';
 import type { ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '../otlp/otlp-types.ts';
 import type { SentryRecords } from '../sentry/sentry-types.ts';
 import type { ReceivedRequest } from './test-sink-types.ts';
@@ -19,14 +23,15 @@ export interface SinkSnapshot {
 const MAX_NAMES = 15;
 const MAX_TEXT = 120;
 
-/** Masks the public key, `sentry_key=` values and `Authorization`-style credentials in free text. */
+/**
+ * Masks the public key, then everything tracewire's privacy rule recognises in free
+ * text: URL credentials, secret query parameters and `name=value` pairs (`sentry_key=`),
+ * JSON fields under secret keys, `Authorization`-style credentials.
+ */
 export function redact(text: string, publicKey: string): string {
   let redacted = text;
   if (publicKey !== '') redacted = redacted.split(publicKey).join('***');
-  return redacted
-    .replace(/(sentry_key=)[^&,\s"']+/gi, '$1***')
-    .replace(/((?:Bearer|Basic)\s+)[^\s"',]+/g, '$1***')
-    .replace(/(\/\/)[^/@\s:]+(?::[^/@\s]*)?@/g, '$1***@');
+  return maskSecretsInText(redacted);
 }
 
 function truncate(text: string): string {

@@ -28,7 +28,9 @@ import {
   validateFailureMode,
   validateFailureTarget,
 } from './failure-modes.ts';
+import { checkIngestCredentials } from './ingest-credentials.ts';
 import { matchRoute, type Route } from './routes.ts';
+import { answerSentryApi, isSentryApiPath, type SentryApiStubOptions } from './sentry-api-stub.ts';
 import type {
   ByteMatch,
   Falsy,
@@ -115,9 +117,19 @@ class RunningTestSink implements TestSink {
   #portChange: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  readonly #checkCredentials: boolean;
+  readonly #sentryApi: SentryApiStubOptions | undefined;
 
-  constructor(server: http.Server, port: number, publicKey: string, projectId: string) {
+  constructor(
+    server: http.Server,
+    port: number,
+    publicKey: string,
+    projectId: string,
+    extras: Pick<TestSinkOptions, 'checkCredentials' | 'sentryApi'> = {},
+  ) {
     this.#server = server;
+    this.#checkCredentials = extras.checkCredentials === true;
+    this.#sentryApi = extras.sentryApi;
     this.port = port;
     this.publicKey = publicKey;
     this.projectId = projectId;
@@ -387,6 +399,15 @@ class RunningTestSink implements TestSink {
     exchange.body = raw;
     this.#exchanges.push(exchange);
 
+    if (this.#sentryApi && isSentryApiPath(request.path)) {
+      request.receiver = 'sentry-api';
+      this.#send(
+        exchange,
+        res,
+        answerSentryApi(request.method, request.path, headers.authorization, this.#sentryApi),
+      );
+      return;
+    }
     if (!route) {
       this.#send(exchange, res, rejection(404, 'no receiver at this path'));
       return;
@@ -452,6 +473,10 @@ class RunningTestSink implements TestSink {
         request.headers['x-sentry-auth'],
         query,
       );
+      const denied = this.#checkCredentials
+        ? checkIngestCredentials(auth, { publicKey: this.publicKey, projectId: this.projectId })
+        : undefined;
+      if (denied) return rejection(denied.status, denied.detail, format);
       if (route.endpoint === 'envelope' || route.endpoint === 'store') {
         const envelope =
           route.endpoint === 'envelope' ? parseSentryEnvelope(body, auth) : parseSentryStoreBody(body, auth);
@@ -636,7 +661,10 @@ export async function startTestSink(options: TestSinkOptions = {}): Promise<Test
 
   const server = http.createServer({ keepAliveTimeout: 5_000 });
   const port = await listen(server, 0);
-  const sink = new RunningTestSink(server, port, publicKey, projectId);
+  const sink = new RunningTestSink(server, port, publicKey, projectId, {
+    checkCredentials: options.checkCredentials,
+    sentryApi: options.sentryApi,
+  });
   if (failure !== 'none') await sink.setFailure(failure, { target: failureTarget });
   return sink;
 }

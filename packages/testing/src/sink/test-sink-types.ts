@@ -1,6 +1,7 @@
 import type { ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '../otlp/otlp-types.ts';
 import type { SentryRecords } from '../sentry/sentry-types.ts';
 import type { FailureMode, FailureTarget } from './failure-modes.ts';
+import type { SentryApiStubOptions } from './sentry-api-stub.ts';
 
 /**
  * Options for {@link startTestSink}.
@@ -22,6 +23,14 @@ export interface TestSinkOptions {
   failure?: FailureMode;
   /** Which receiver `failure` applies to. Default `'all'`. */
   failureTarget?: FailureTarget;
+  /**
+   * Reject Sentry requests whose credentials do not match the sink's DSN, as Sentry does:
+   * 401 without a key or with another key, 403 for another project. Default `false`:
+   * any key and project are accepted.
+   */
+  checkCredentials?: boolean;
+  /** Also serve a fake Sentry web API (`GET /api/0/` with the token's scopes) at `sink.url`. */
+  sentryApi?: SentryApiStubOptions;
 }
 
 /**
@@ -61,14 +70,15 @@ export interface TestSinkEndpoints {
 }
 
 /**
- * Which receiver handled a request; `'unknown'` for paths the sink does not serve.
+ * Which receiver handled a request: `'sentry-api'` is the web API stub (`sentryApi`
+ * option); `'unknown'` for paths the sink does not serve.
  *
  * @example
  * ```ts
  * expect(sink.requests.filter((request) => request.receiver === 'sentry')).toEqual([]);
  * ```
  */
-export type RequestReceiver = 'sentry' | 'otlp' | 'unknown';
+export type RequestReceiver = 'sentry' | 'sentry-api' | 'otlp' | 'unknown';
 
 /**
  * What became of a request:

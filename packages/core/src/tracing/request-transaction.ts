@@ -1,0 +1,32 @@
+import type { Context } from '@opentelemetry/api';
+import { getRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+
+// A symbol, not a string key: the metadata object belongs to OpenTelemetry's http
+// instrumentation, and nothing else should find (or serialise) tracewire's field on it.
+const TRANSACTION = Symbol.for('tracewire.request-transaction');
+
+type WithTransaction = RPCMetadata & { [TRANSACTION]?: string };
+
+/**
+ * Remembers a request's transaction name (`GET /users/:id`) on its RPC metadata, the
+ * mutable object every context inside the request shares, so outgoing requests can name
+ * the transaction in Sentry's baggage without a lookup per request. Called only once the
+ * route template is known, so the name is never a raw URL.
+ *
+ * @example
+ * setRequestTransaction(getRPCMetadata(context.active()), 'GET /users/:id');
+ */
+export function setRequestTransaction(metadata: RPCMetadata | undefined, name: string): void {
+  if (metadata) (metadata as WithTransaction)[TRANSACTION] = name;
+}
+
+/**
+ * The transaction name of the request a context belongs to, or undefined before its route
+ * is known and outside requests.
+ *
+ * @example
+ * const name = requestTransactionOf(context.active()); // 'GET /users/:id'
+ */
+export function requestTransactionOf(context: Context): string | undefined {
+  return (getRPCMetadata(context) as WithTransaction | undefined)?.[TRANSACTION];
+}

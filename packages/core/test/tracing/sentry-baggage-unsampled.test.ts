@@ -1,0 +1,3 @@
+import { describeSentryBaggage } from './sentry-baggage-cases.ts';
+
+describeSentryBaggage(0);
