@@ -10,6 +10,10 @@ export default defineConfig({
     // built `dist/` output that `pnpm test` builds first.
     alias: [
       { find: /^@tracewire\/core$/, replacement: packageSource('core') },
+      {
+        find: /^@tracewire\/core\/adapter$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/adapter.ts', import.meta.url)),
+      },
       { find: /^@tracewire\/testing$/, replacement: packageSource('testing') },
       { find: /^@tracewire\/testing\/fixtures$/, replacement: packageSource('testing', 'fixtures/index.ts') },
       { find: /^@tracewire\/express$/, replacement: packageSource('express') },

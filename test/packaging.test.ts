@@ -154,6 +154,36 @@ describe('installed from tarballs outside the workspace', () => {
     }
   });
 
+  it('serves what adapters build on from @tracewire/core/adapter, and what services call from the main entry', () => {
+    const keysOf = (specifier: string, loader: 'import' | 'require') => {
+      const script =
+        loader === 'import'
+          ? `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(specifier)}))))`
+          : `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
+      const args = loader === 'import' ? ['--input-type=module', '-e', script] : ['-e', script];
+      return JSON.parse(
+        run(process.execPath, args, projectDir, quietEnv).trim().split('\n').at(-1)!,
+      ) as string[];
+    };
+    for (const loader of ['import', 'require'] as const) {
+      const adapter = keysOf('@tracewire/core/adapter', loader);
+      const main = keysOf('@tracewire/core', loader);
+      expect(adapter, loader).toEqual(
+        expect.arrayContaining([
+          'createRequestObserver',
+          'resolveRequestId',
+          'REQUEST_FIELD_LIMITS',
+          'capturedByDefault',
+        ]),
+      );
+      expect(main, loader).toEqual(expect.arrayContaining(['initObservability', 'getObservability']));
+      expect(main, loader).not.toContain('createRequestObserver');
+    }
+    // The adapter subpath does nothing on import: only `./register` has side effects.
+    const core = packages.find((pkg) => pkg.name === '@tracewire/core');
+    expect(core?.manifest.sideEffects).toEqual(['./dist/register.mjs', './dist/register.cjs']);
+  });
+
   it('installs the tracewire bin', () => {
     expect(fs.existsSync(path.join(projectDir, 'node_modules', '.bin', 'tracewire'))).toBe(true);
   });

@@ -1,12 +1,8 @@
 // Grafana provisioning: the datasources exist under the UIDs everything else points at,
 // the correlations between them resolve, and Grafana's "$" handling leaves the right text.
 import { Writable } from 'node:stream';
-import {
-  createRequestObserver,
-  grafanaTraceUrl,
-  initObservability,
-  TEMPO_DATASOURCE_UID,
-} from '@tracewire/core';
+import { grafanaTraceUrl, initObservability, TEMPO_DATASOURCE_UID } from '@tracewire/core';
+import { createRequestObserver } from '@tracewire/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {

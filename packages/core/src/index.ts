@@ -24,14 +24,6 @@ export {
   type TracewireErrorSeverity,
 } from './errors/catalogue.ts';
 export { isTracewireError, TracewireError } from './errors/tracewire-error.ts';
-export {
-  createRequestObserver,
-  type IncomingRequestInfo,
-  type ObservedRequest,
-  type RequestObserver,
-  type RequestObserverOptions,
-} from './http/request-observer.ts';
-export { resolveRequestId } from './http/request-id.ts';
 export { getObservability } from './init/global-state.ts';
 export type {
   DroppedTelemetry,

@@ -1,4 +1,5 @@
 import { getObservability, type ObservabilityHandle } from '@tracewire/core';
+import { capturedByDefault } from '@tracewire/core/adapter';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { errorStatus } from './error-status.ts';
 import { getObservedRequest } from './observed-request.ts';
@@ -46,8 +47,10 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     try {
       const status = errorStatus(error, res.statusCode);
       const observed = getObservedRequest(req);
-      if (observed) observed.captureError(error, status);
-      else if (status >= 500) (options.handle ?? getObservability())?.captureException(error);
+      // The observer's failure path asks `shouldCapture` (guarded) and reports once.
+      if (observed) observed.fail(error, status);
+      else if (capturedByDefault(error, status))
+        (options.handle ?? getObservability())?.captureException(error);
     } catch {
       // Reporting must never replace the app's own error with one of ours.
     }

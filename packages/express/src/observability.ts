@@ -1,4 +1,4 @@
-import { createRequestObserver, type RequestObserverOptions } from '@tracewire/core';
+import { createRequestObserver, type RequestObserverOptions } from '@tracewire/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bindRequestContext } from './bind-request-context.ts';
 import type { TracewireRequest } from './express-request.ts';
@@ -56,7 +56,9 @@ export function observability(options: ObservabilityOptions = {}): RequestHandle
       scheme: req.protocol,
       httpVersion: req.httpVersion,
       socket: req.socket,
-      setResponseHeader: (name, value) => res.setHeader(name, value),
+      // The observer sets its headers on the response, and finishes the request on the
+      // response's first 'finish' or 'close'.
+      response: res,
     });
     setObservedRequest(req, observed);
     const fields: TracewireRequest = req;
@@ -67,10 +69,6 @@ export function observability(options: ObservabilityOptions = {}): RequestHandle
       return;
     }
     watchRouteTemplate(req, (template) => observed.setRoute(template));
-    const onResponseEnd = () => observed.finish(res.statusCode);
-    res.once('finish', onResponseEnd);
-    // A client that hangs up early gets no 'finish'; the request still ends once.
-    res.once('close', onResponseEnd);
     observed.run(() => {
       bindRequestContext(req, res);
       next();

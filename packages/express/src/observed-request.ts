@@ -1,4 +1,4 @@
-import type { ObservedRequest } from '@tracewire/core';
+import type { ObservedRequest } from '@tracewire/core/adapter';
 
 // A registry symbol rather than a module-level WeakMap: the ESM and CommonJS builds (or
 // two installed copies) of this package must find each other's state on a request.

@@ -1,5 +1,6 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Span } from '@opentelemetry/api';
+import { REQUEST_FIELD_LIMITS, truncateRequestField } from '@tracewire/core/adapter';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 
 /**
@@ -60,12 +61,16 @@ type RequestHook = NonNullable<FastifyOtelOptions['requestHook']>;
 /**
  * @fastify/otel sets `url.path` to `request.url`, query string included, where tokens
  * and signatures travel; the http instrumentation and tracewire's own server span
- * redact or drop the query. Its `request` span gets the bare path.
+ * redact or drop the query. Its `request` span gets the bare path, bounded as tracewire
+ * bounds every field it writes from request data.
  */
 function dropQueryFromUrlPath(userHook: RequestHook | undefined): RequestHook {
   return (span, request) => {
     const queryStart = request.url.indexOf('?');
-    if (queryStart !== -1) span.setAttribute('url.path', request.url.slice(0, queryStart));
+    const path = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
+    if (queryStart !== -1 || path.length > REQUEST_FIELD_LIMITS.path) {
+      span.setAttribute('url.path', truncateRequestField(path, REQUEST_FIELD_LIMITS.path));
+    }
     userHook?.(span, request);
   };
 }

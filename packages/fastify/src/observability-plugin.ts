@@ -1,5 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
-import { createRequestObserver, type ObservedRequest, type RequestObserverOptions } from '@tracewire/core';
+import {
+  createRequestObserver,
+  type ObservedRequest,
+  type RequestObserverOptions,
+} from '@tracewire/core/adapter';
 import type {
   FastifyInstance,
   FastifyPluginCallback,
@@ -42,7 +46,6 @@ interface RequestState {
   readonly scope: AsyncResource;
   /** The error `onError` saw, reported once the final status code is known. */
   error: unknown;
-  reported: boolean;
 }
 
 const kState = Symbol('tracewire.fastify.request');
@@ -60,10 +63,7 @@ function observabilityPlugin(
   options: FastifyObservabilityOptions,
   done: (error?: Error) => void,
 ): void {
-  const shouldCapture = options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500);
-  // `shouldCapture` is asked once per error, here; the observer is handed the answer.
-  let captureDecision = false;
-  const observer = createRequestObserver({ ...options, shouldCapture: () => captureDecision });
+  const observer = createRequestObserver(options);
   const { handle } = observer;
   if (instance.hasRequestDecorator(kState)) {
     handle.logger.warn('@tracewire/fastify is registered twice; the second registration is ignored');
@@ -74,25 +74,6 @@ function observabilityPlugin(
   // The plugin sees every request of this server: OpenTelemetry's http instrumentation
   // steps aside for it, so each request has one server span (the plugin's), from the first.
   observer.ownServer(instance.server);
-  const report = (state: RequestState, status: number) => {
-    if (state.reported || state.error === undefined) return;
-    state.reported = true;
-    try {
-      captureDecision = shouldCapture(state.error, status);
-    } catch {
-      // A throwing `shouldCapture` must not fail the response; fall back to the default.
-      captureDecision = status >= 500;
-    }
-    // A 5xx marks the span as failed whatever Sentry is told; a 4xx the app answers on
-    // purpose (validation, not found) leaves the span alone unless `shouldCapture`
-    // wants it reported.
-    try {
-      if (captureDecision || status >= 500) state.observed.captureError(state.error, status);
-    } finally {
-      captureDecision = false;
-    }
-  };
-
   instance.decorateRequest(kState, null);
 
   instance.addHook('onRequest', (request, reply, hookDone) => {
@@ -119,7 +100,6 @@ function observabilityPlugin(
         observed,
         scope: new AsyncResource('tracewire.fastify.request'),
         error: undefined,
-        reported: false,
       };
       hookDone();
     });
@@ -137,7 +117,8 @@ function observabilityPlugin(
 
   // onError runs before the error handler decides the status code, so the error is
   // kept and reported in onSend, when the app's (or Fastify's) error handler has
-  // answered. Neither the error handler nor the response is touched.
+  // answered, or in onResponse when no payload was sent. Neither the error handler nor
+  // the response is touched; the observer's failure path reports an error once.
   instance.addHook('onError', (request, _reply, error, hookDone) => {
     const state = stateOf(request);
     if (state && state.error === undefined) state.error = error;
@@ -146,7 +127,7 @@ function observabilityPlugin(
 
   instance.addHook('onSend', (request, reply, payload, hookDone) => {
     const state = stateOf(request);
-    if (state && state.error !== undefined) report(state, reply.statusCode);
+    if (state && state.error !== undefined) state.observed.fail(state.error, reply.statusCode);
     hookDone(null, payload);
   });
 
@@ -160,7 +141,7 @@ function observabilityPlugin(
     // request's context either; the app's own onResponse hooks and Fastify's
     // "request completed" line, which come after this hook, get it back too.
     state.scope.runInAsyncScope(() => {
-      report(state, reply.statusCode);
+      if (state.error !== undefined) state.observed.fail(state.error, reply.statusCode);
       state.observed.finish(reply.statusCode);
       hookDone();
     });

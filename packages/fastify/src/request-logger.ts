@@ -1,4 +1,5 @@
-import type { ObservabilityHandle, ObservedRequest } from '@tracewire/core';
+import type { ObservabilityHandle } from '@tracewire/core';
+import type { ObservedRequest } from '@tracewire/core/adapter';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 
 type TracewireLogger = ObservabilityHandle['logger'];

@@ -1,4 +1,4 @@
-import type { ObservedRequest } from '@tracewire/core';
+import type { ObservedRequest } from '@tracewire/core/adapter';
 
 /**
  * What `observability()` adds to every Koa context. Koa's `DefaultContext` is augmented

@@ -1,5 +1,8 @@
-import type { RequestObserverOptions } from '@tracewire/core';
-import { createRequestObserver } from '@tracewire/core';
+import {
+  createRequestObserver,
+  type ObservedRequest,
+  type RequestObserverOptions,
+} from '@tracewire/core/adapter';
 import type { Middleware } from 'koa';
 import { errorStatus } from './error-status.ts';
 import { keepHeadersOnErrorResponse } from './error-response-headers.ts';
@@ -14,23 +17,28 @@ export interface KoaObservabilityOptions extends RequestObserverOptions {
    * status Koa answers it with. A 5xx status the app set without any error reaching
    * tracewire (`ctx.status = 503`) sends no Sentry event by default, as there is no
    * error to report; with `shouldCapture` given, it is asked with `error` undefined,
-   * and a `true` sends an event for a synthetic `HttpStatusError`.
+   * and a `true` sends an event for a synthetic `HttpStatusError`. A `shouldCapture`
+   * that throws is replaced by the default for that call and reported once
+   * (`TW_CALLBACK_FAILED`); Koa's response and `app.on('error')` see the app's error.
    */
   shouldCapture?: (error: unknown, status: number) => boolean;
 }
 
-/** Stands in for the missing error when the app answered 5xx without one and `shouldCapture` wants it reported. */
-class HttpStatusError extends Error {
-  override name = 'HttpStatusError';
-  readonly status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
+// The observed request of a context while it is in flight, for errors the app reports
+// through `ctx.app.emit('error', err, ctx)`. A module-local symbol: one property on the
+// context, where a WeakMap entry per request costs more.
+const OBSERVED = Symbol('tracewire.koa.observed-request');
+
+interface ObservedContext {
+  [OBSERVED]?: ObservedRequest;
 }
 
-/** Reports an error seen for one in-flight request, once. */
-type ErrorReporter = (error: unknown, status: number) => void;
+/** Reports an error the app emitted for a request still in flight. */
+function reportAppError(error: unknown, ctx: unknown): void {
+  if (typeof ctx !== 'object' || ctx === null) return;
+  const observed = (ctx as ObservedContext)[OBSERVED];
+  if (observed !== undefined && !observed.finished) observed.fail(error, errorStatus(error));
+}
 
 /**
  * Koa middleware that follows every request with tracewire: a server span named by the
@@ -66,23 +74,15 @@ type ErrorReporter = (error: unknown, status: number) => void;
  * app.listen(3000);
  */
 export function observability(options: KoaObservabilityOptions = {}): Middleware {
-  const appShouldCapture = options.shouldCapture;
-  const shouldCapture = appShouldCapture ?? ((_error: unknown, status: number) => status >= 500);
-  // Synthetic errors for a bare 5xx status are only created once the app agreed to report them.
-  const agreedStatusErrors = new WeakSet<object>();
-  const observer = createRequestObserver({
-    ...options,
-    shouldCapture: (error, status) => agreedStatusErrors.has(error as object) || shouldCapture(error, status),
-  });
+  // The router may name the route after the request started (or the context may be
+  // frozen, so the watch below could not be installed): the observer asks again when
+  // the request fails or finishes.
+  const observer = createRequestObserver(options, { discoverRoute: matchedRouteTemplate });
 
   // Koa's documented error middleware pattern catches an error, answers it and reports it
   // with `ctx.app.emit('error', err, ctx)`; that error then never reaches this middleware,
   // so it is picked up from the app's 'error' event while its request is in flight.
-  const inFlight = new WeakMap<object, ErrorReporter>();
   const watchedApps = new WeakSet<object>();
-  const onAppError = (error: unknown, ctx: unknown) => {
-    if (typeof ctx === 'object' && ctx !== null) inFlight.get(ctx)?.(error, errorStatus(error));
-  };
 
   return async function tracewireObservability(ctx, next) {
     const responseHeaders: Record<string, string> = {};
@@ -93,6 +93,9 @@ export function observability(options: KoaObservabilityOptions = {}): Middleware
       scheme: ctx.protocol,
       httpVersion: ctx.req.httpVersion,
       socket: ctx.req.socket,
+      // The observer finishes the request on the response's first 'finish' or 'close'.
+      response: ctx.res,
+      frameworkRequest: ctx,
       setResponseHeader: (name, value) => {
         ctx.set(name, value);
         responseHeaders[name] = value;
@@ -106,57 +109,22 @@ export function observability(options: KoaObservabilityOptions = {}): Middleware
 
     if (!watchedApps.has(ctx.app)) {
       watchedApps.add(ctx.app);
-      ctx.app.on('error', onAppError);
+      ctx.app.on('error', reportAppError);
     }
-
-    const nameRoute = (template: string) => {
-      if (template !== observed.route) observed.setRoute(template);
-    };
-    const nameRouteFromRouter = () => {
-      const template = matchedRouteTemplate(ctx);
-      if (template) nameRoute(template);
-    };
     // The router names the route before the route's middleware runs, so log lines,
     // Sentry events and errors from inside the route already carry it.
-    watchMatchedRoute(ctx, nameRoute);
-
-    let errorSeen = false;
-    const report: ErrorReporter = (error, status) => {
-      if (errorSeen) return;
-      errorSeen = true;
-      nameRouteFromRouter();
-      // A 4xx is the client's mistake, so its span stays unset unless the app wants it
-      // reported; a 5xx marks the span failed even when it is kept out of Sentry.
-      if (status >= 500 || shouldCapture(error, status)) observed.captureError(error, status);
-    };
-    inFlight.set(ctx, report);
-
-    const response = ctx.res;
-    const finish = () => {
-      response.off('finish', finish);
-      response.off('close', finish);
-      inFlight.delete(ctx);
-      nameRouteFromRouter();
-      observed.finish(response.statusCode);
-    };
-    response.once('finish', finish);
-    response.once('close', finish);
+    watchMatchedRoute(ctx, observed);
+    (ctx as ObservedContext)[OBSERVED] = observed;
 
     await observed.run(async () => {
       try {
         await next();
       } catch (error) {
-        report(error, errorStatus(error));
+        // The observer's failure path never throws: the app's error is rethrown as it was.
+        observed.fail(error, errorStatus(error));
         throw error;
       }
-      nameRouteFromRouter();
-      const status = ctx.status;
-      if (!errorSeen && status >= 500 && appShouldCapture?.(undefined, status)) {
-        const label = observed.route ? `${ctx.method} ${observed.route}` : ctx.method;
-        const error = new HttpStatusError(`${label} answered ${status} without an error`, status);
-        agreedStatusErrors.add(error);
-        report(error, status);
-      }
+      observed.failWithoutError(ctx.status);
     });
   };
 }

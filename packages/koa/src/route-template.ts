@@ -37,8 +37,14 @@ export function matchedRouteTemplate(ctx: object, value = (ctx as RouterContextF
 
 const ROUTE_WATCH = Symbol.for('tracewire.koa.route-watch');
 
+/** Who is told about the route: the observed request. */
+interface RouteListener {
+  readonly route: string | undefined;
+  setRoute(template: string): void;
+}
+
 interface WatchedContext {
-  [ROUTE_WATCH]: { value: unknown; onRoute: (template: string) => void };
+  [ROUTE_WATCH]: { value: unknown; listener: RouteListener };
 }
 
 // The same accessor functions for every request, with the state in one object on the
@@ -52,7 +58,7 @@ function setMatchedRoute(this: WatchedContext, next: unknown): void {
   const watch = this[ROUTE_WATCH];
   watch.value = next;
   const template = matchedRouteTemplate(this, next);
-  if (template) watch.onRoute(template);
+  if (template && template !== watch.listener.route) watch.listener.setRoute(template);
 }
 
 const MATCHED_ROUTE_PROPERTY: PropertyDescriptor = {
@@ -63,13 +69,13 @@ const MATCHED_ROUTE_PROPERTY: PropertyDescriptor = {
 };
 
 /**
- * Calls `onRoute` as soon as a router names the request's route, so logs, Sentry
- * events and errors raised inside the route already know it. The property stays a
- * plain read/write value for the router and the app.
+ * Names the request's route (`listener.setRoute`) as soon as a router names it, so logs,
+ * Sentry events and errors raised inside the route already know it. The property stays
+ * a plain read/write value for the router and the app.
  */
-export function watchMatchedRoute(ctx: object, onRoute: (template: string) => void): void {
+export function watchMatchedRoute(ctx: object, listener: RouteListener): void {
   try {
-    (ctx as WatchedContext)[ROUTE_WATCH] = { value: (ctx as RouterContextFields)._matchedRoute, onRoute };
+    (ctx as WatchedContext)[ROUTE_WATCH] = { value: (ctx as RouterContextFields)._matchedRoute, listener };
     Object.defineProperty(ctx, '_matchedRoute', MATCHED_ROUTE_PROPERTY);
   } catch {
     // A frozen or sealed context: the route is still read once the request is done.

@@ -4,7 +4,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createRequestObserver, initObservability, type ObservabilityHandle } from '@tracewire/core';
+import { initObservability, type ObservabilityHandle } from '@tracewire/core';
+import { createRequestObserver } from '@tracewire/core/adapter';
 
 export interface LiveTracewireService {
   /** OTEL_SERVICE_NAME of the service. */
@@ -55,7 +56,7 @@ export async function startLiveTracewireService(
       observed.setRoute(route);
       if (match[1] === 'broken') {
         response.statusCode = 500;
-        observed.captureError(new Error('order store unavailable'), 500);
+        observed.fail(new Error('order store unavailable'), 500);
         response.end();
         return;
       }

@@ -65,6 +65,7 @@ export interface TracewireErrorParams {
   TW_INCOMING_HEADER_INVALID: { header: string; reason: string };
   TW_LOCAL_VARIABLES_ENABLED: Record<string, never>;
   TW_METRICS_ENDPOINT_FAILED: { port: number; reason: string };
+  TW_CALLBACK_FAILED: { callback: string; fallback: string; reason: string };
 }
 
 /**
@@ -253,6 +254,16 @@ export const errorCatalogue: {
     message: ({ port, reason }) =>
       `The Prometheus scrape endpoint could not listen on port ${port}: ${reason}. Metrics are not served; ` +
       'set TRACEWIRE_PROMETHEUS_PORT to a free port, or TRACEWIRE_METRICS to otlp or none.',
+  },
+  TW_CALLBACK_FAILED: {
+    title: 'An option callback threw',
+    severity: 'warning',
+    // The reason comes last: the rate limit keys on the start of the message, and a
+    // callback that throws a different message per request is still one problem.
+    message: ({ callback, fallback, reason }) =>
+      `The ${callback} callback threw and was skipped: the request's response and the app's own ` +
+      `error handling went on unchanged, and tracewire's default decided (${fallback}). ` +
+      `Fix the callback. It threw ${reason}`,
   },
   TW_LOCAL_VARIABLES_ENABLED: {
     title: 'Local variables capture enabled',

@@ -21,6 +21,9 @@ import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
 import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
+import { guardShouldCapture, isServerError, type ShouldCapture } from './capture-policy.ts';
+import { HttpStatusError } from './http-status-error.ts';
+import { REQUEST_FIELD_LIMITS, truncateRequestField } from './request-field-limits.ts';
 import { stepAsideForAdapter } from './step-aside.ts';
 
 /** Options every tracewire framework adapter accepts. */
@@ -33,8 +36,40 @@ export interface RequestObserverOptions {
   requestIdHeader?: string;
   /** One access log line per request at response end. Default true. */
   accessLog?: boolean;
-  /** Decides which errors reach Sentry. Default: status >= 500. */
-  shouldCapture?: (error: unknown, status: number) => boolean;
+  /**
+   * Decides which failed requests reach Sentry. Default: status >= 500. Asked once per
+   * failed request; when it throws, the default decides, the problem is logged as
+   * `TW_CALLBACK_FAILED` (once a minute) and the app's response is left as it was.
+   */
+  shouldCapture?: ShouldCapture;
+}
+
+/**
+ * What an adapter tells the observer about its framework, once per observer.
+ *
+ * @example
+ * createRequestObserver(options, { discoverRoute: (ctx) => (ctx as { _matchedRoute?: string })._matchedRoute });
+ */
+export interface RequestObserverAdapter {
+  /**
+   * The route template the framework matched, read from `IncomingRequestInfo.frameworkRequest`
+   * when a request fails or finishes, for frameworks that may name the route late (Koa's
+   * router on a frozen context). Undefined when no route matched.
+   */
+  discoverRoute?(frameworkRequest: object): string | undefined;
+}
+
+/**
+ * The part of a response the observer watches to finish a request: Node's `ServerResponse`.
+ *
+ * @example
+ * const response: ObservedResponse = res; // an http.ServerResponse
+ */
+export interface ObservedResponse {
+  readonly statusCode: number;
+  on(event: 'finish' | 'close', listener: (this: ObservedResponse) => void): unknown;
+  /** Used for `x-request-id` and `traceresponse` when the request info has no `setResponseHeader`. */
+  setHeader?(name: string, value: string): unknown;
 }
 
 /** What an adapter knows about an incoming request. */
@@ -54,7 +89,18 @@ export interface IncomingRequestInfo {
    * following it, so each request pays for one server span, not two.
    */
   socket?: object;
-  setResponseHeader(name: string, value: string): void;
+  /**
+   * The response: given, the request finishes on its first `finish` or `close` event
+   * with the response's `statusCode`, so the adapter never binds either.
+   */
+  response?: ObservedResponse;
+  /** The framework's own request object (Koa's `ctx`), handed to `discoverRoute`. */
+  frameworkRequest?: object;
+  /**
+   * Sets a response header (`x-request-id`, `traceresponse`). Default: the response's
+   * `setHeader`, so an adapter that hands over Node's response needs no function per request.
+   */
+  setResponseHeader?(name: string, value: string): void;
 }
 
 /** One request as tracewire follows it; adapters keep it for the request's lifetime. */
@@ -67,17 +113,34 @@ export interface ObservedRequest {
   /** The server span, if tracing is on. */
   readonly span: Span | undefined;
   readonly route: string | undefined;
+  /** Whether `fail()` or `failWithoutError()` reported a failure for this request. */
+  readonly failed: boolean;
+  /** Whether the request has finished (access log written, own span ended). */
+  readonly finished: boolean;
   /** Names the request by its route template: span `GET /users/:id`, `http.route`, metric label. */
   setRoute(route: string): void;
   /** Runs the rest of the request inside its trace context and its own Sentry scope. */
   run<T>(callback: () => T): T;
   /**
-   * Reports a failed request: span status ERROR with an exception event, and (when
-   * `shouldCapture` agrees) one Sentry event with route, method, redacted URL, safe
-   * headers, status code and request ID. Returns the Sentry event ID.
+   * The failure path: `shouldCapture` is asked once (guarded: a throw means the
+   * default, `status >= 500`). A 5xx, or a failure `shouldCapture` wants, gets an
+   * exception event on the server span (status ERROR for a 5xx); a captured one gets
+   * one Sentry event with route, method, redacted URL, safe headers, status code and
+   * request ID. Reporting the same error again is a no-op that returns the same event
+   * ID. Never throws. Returns the Sentry event ID.
    */
-  captureError(error: unknown, status: number): string | undefined;
-  /** Call once at response end: access log line, and the metric when tracewire owns the span. */
+  fail(error: unknown, status: number): string | undefined;
+  /**
+   * A 5xx the app answered without any error reaching the adapter (`ctx.status = 503`):
+   * reported as an `HttpStatusError` only when the app's own `shouldCapture`, asked with
+   * `undefined` as the error, wants it. Nothing when the request already failed.
+   */
+  failWithoutError(status: number): string | undefined;
+  /**
+   * The completion path: access log line, and the metric and span end when tracewire
+   * owns the span. The first call counts; later ones do nothing. Called by the
+   * observer itself on the response's `finish` or `close` when `start()` got `response`.
+   */
   finish(status: number): void;
 }
 
@@ -108,12 +171,20 @@ function pathOf(url: string | undefined): string {
   return queryStart === -1 ? raw : raw.slice(0, queryStart);
 }
 
+/** The path as tracewire writes it (access log, span): cut to its documented length. */
+function boundedPath(path: string): string {
+  return path.length <= REQUEST_FIELD_LIMITS.path
+    ? path
+    : truncateRequestField(path, REQUEST_FIELD_LIMITS.path);
+}
+
 function safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of SAFE_REQUEST_HEADERS) {
     const value = headers[name];
-    if (typeof value === 'string') picked[name] = value;
-    else if (Array.isArray(value)) picked[name] = value.join(', ');
+    if (typeof value === 'string') picked[name] = truncateRequestField(value, REQUEST_FIELD_LIMITS.header);
+    else if (Array.isArray(value))
+      picked[name] = truncateRequestField(value.join(', '), REQUEST_FIELD_LIMITS.header);
   }
   return picked;
 }
@@ -123,8 +194,19 @@ function hostAttributes(host: unknown, attributes: Record<string, string | numbe
   if (typeof host !== 'string' || host === '') return;
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host);
   if (!match?.[1]) return;
-  attributes['server.address'] = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
+  const address = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
+  attributes['server.address'] = truncateRequestField(address, REQUEST_FIELD_LIMITS.host);
   if (match[2]) attributes['server.port'] = Number(match[2]);
+}
+
+/** Sets a header on the response, if it has not been sent yet (else the header is left out). */
+function setResponseHeader(request: IncomingRequestInfo, name: string, value: string): void {
+  try {
+    if (request.setResponseHeader !== undefined) request.setResponseHeader(name, value);
+    else request.response?.setHeader?.(name, value);
+  } catch {
+    // Headers already sent: the request ID still goes on every log line.
+  }
 }
 
 function traceResponseValue(span: Span): string | undefined {
@@ -134,24 +216,61 @@ function traceResponseValue(span: Span): string | undefined {
   return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
 }
 
-const IGNORED_REQUEST = (log: Logger, requestId: string): ObservedRequest => ({
-  ignored: true,
-  requestId,
-  log,
-  span: undefined,
-  route: undefined,
-  setRoute: () => {},
-  // Nothing inside an ignored request is traced: a health check's own calls make no spans.
-  run: (callback) => context.with(suppressTracing(context.active()), callback),
-  captureError: () => undefined,
-  finish: () => {},
-});
+/** A request on an ignored path (health check, scrape): a request ID and nothing else. */
+class IgnoredRequest implements ObservedRequest {
+  readonly ignored = true;
+  readonly span = undefined;
+  readonly route = undefined;
+  readonly failed = false;
+  readonly finished = false;
+
+  constructor(
+    readonly requestId: string,
+    readonly log: Logger,
+  ) {}
+
+  setRoute(): void {}
+
+  run<T>(callback: () => T): T {
+    // Nothing inside an ignored request is traced: a health check's own calls make no spans.
+    return context.with(suppressTracing(context.active()), callback);
+  }
+
+  fail(): undefined {
+    return undefined;
+  }
+
+  failWithoutError(): undefined {
+    return undefined;
+  }
+
+  finish(): void {}
+}
+
+// The followed request a response finishes, under a module-local symbol: one property on
+// the response instead of a closure and two `once` wrappers per request.
+const FINISHES = Symbol('tracewire.http.finishes');
+
+interface FinishingResponse extends ObservedResponse {
+  [FINISHES]?: FollowedRequest;
+}
+
+/** The one listener for every response's `finish` and `close`: whichever comes first ends the request. */
+function finishOnResponseEnd(this: FinishingResponse): void {
+  this[FINISHES]?.finish(this.statusCode);
+}
 
 /** What every request of one observer shares. */
 interface ObserverSettings {
   handle: ObservabilityHandle;
   accessLog: boolean;
-  shouldCapture: (error: unknown, status: number) => boolean;
+  /** `shouldCapture`, guarded; the default when the app gave none. */
+  shouldCapture: ShouldCapture;
+  /** Whether the app gave its own `shouldCapture` (only then is a bare 5xx asked about). */
+  appDecidesCapture: boolean;
+  /** `shouldCapture` asked about a bare 5xx, guarded: a throw means no event, as without it. */
+  shouldCaptureWithoutError: ShouldCapture;
+  discoverRoute: RequestObserverAdapter['discoverRoute'];
   recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
 }
 
@@ -166,8 +285,12 @@ class FollowedRequest implements ObservedRequest {
   route: string | undefined = undefined;
   /** The request's own Sentry isolation scope, once `run()` created it. */
   private isolationScope: Sentry.Scope | undefined = undefined;
-  private finished = false;
+  failed = false;
+  finished = false;
   private errorType: string | undefined = undefined;
+  /** The error `fail()` last reported, and its Sentry event ID: a repeat is a no-op. */
+  private failure: unknown = undefined;
+  private eventId: string | undefined = undefined;
 
   constructor(
     private readonly settings: ObserverSettings,
@@ -186,8 +309,9 @@ class FollowedRequest implements ObservedRequest {
     private readonly startedAt: bigint,
   ) {}
 
-  setRoute(template: string): void {
-    if (!template) return;
+  setRoute(route: string): void {
+    if (!route) return;
+    const template = truncateRequestField(route, REQUEST_FIELD_LIMITS.route);
     this.route = template;
     const name = `${this.method} ${template}`;
     this.span?.updateName(name);
@@ -227,23 +351,54 @@ class FollowedRequest implements ObservedRequest {
     });
   }
 
-  captureError(error: unknown, status: number): string | undefined {
-    this.errorType = String(status);
-    const span = this.span;
-    if (span) {
+  fail(error: unknown, status: number): string | undefined {
+    if (this.failed && error === this.failure) return this.eventId;
+    try {
+      this.discoverRoute();
+      return this.report(error, status, this.settings.shouldCapture(error, status));
+    } catch {
+      // Reporting must never replace the app's own error with one of ours.
+      return undefined;
+    }
+  }
+
+  failWithoutError(status: number): string | undefined {
+    if (this.failed || !isServerError(status) || !this.settings.appDecidesCapture) return undefined;
+    try {
+      this.discoverRoute();
+      if (!this.settings.shouldCaptureWithoutError(undefined, status)) return undefined;
+      const error = new HttpStatusError(
+        `${this.transactionName()} answered ${status} without an error`,
+        status,
+      );
+      return this.report(error, status, true);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private report(error: unknown, status: number, capture: boolean): string | undefined {
+    this.failed = true;
+    this.failure = error;
+    this.eventId = undefined;
+    // A 4xx the app answers on purpose (validation, not found) leaves the span alone
+    // unless `shouldCapture` wants it reported; a 5xx marks it failed either way.
+    const serverError = isServerError(status);
+    const span = this.finished ? undefined : this.span;
+    if (span && (serverError || capture)) {
+      this.errorType = String(status);
       if (error instanceof Error) span.recordException(error);
       else span.recordException({ message: String(error) });
       // Semantic conventions: a 4xx is the client's mistake, not a server span error.
-      if (status >= 500) {
+      if (serverError) {
         span.setStatus({
           code: SpanStatusCode.ERROR,
           message: error instanceof Error ? error.message : String(error),
         });
       }
     }
-    if (!this.settings.handle.pipelines.sentry || !this.settings.shouldCapture(error, status))
-      return undefined;
-    const capture = () =>
+    if (!capture || !this.settings.handle.pipelines.sentry) return undefined;
+    const sendEvent = () =>
       Sentry.withScope((scope) => {
         scope.setTransactionName(this.transactionName());
         scope.setTag('request_id', this.requestId);
@@ -258,17 +413,30 @@ class FollowedRequest implements ObservedRequest {
         return captureOnce(error);
       });
     // Capture inside the request's trace context so the event carries its trace ID.
-    return span ? context.with(trace.setSpan(context.active(), span), capture) : capture();
+    this.eventId = this.span
+      ? context.with(trace.setSpan(context.active(), this.span), sendEvent)
+      : sendEvent();
+    return this.eventId;
+  }
+
+  /** Asks the adapter for a route the framework named after the request started. */
+  private discoverRoute(): void {
+    const { discoverRoute } = this.settings;
+    const frameworkRequest = this.request.frameworkRequest;
+    if (discoverRoute === undefined || frameworkRequest === undefined) return;
+    const template = discoverRoute(frameworkRequest);
+    if (template && template !== this.route) this.setRoute(template);
   }
 
   finish(status: number): void {
     if (this.finished) return;
+    this.discoverRoute();
     this.finished = true;
     const seconds = Number(process.hrtime.bigint() - this.startedAt) / 1e9;
     const ownSpan = this.ownSpan;
     if (ownSpan) {
       ownSpan.setAttribute('http.response.status_code', status);
-      if (status >= 500) {
+      if (isServerError(status)) {
         ownSpan.setStatus({ code: SpanStatusCode.ERROR });
         ownSpan.setAttribute('error.type', this.errorType ?? String(status));
       }
@@ -280,7 +448,7 @@ class FollowedRequest implements ObservedRequest {
       };
       if (this.httpVersion) attributes['network.protocol.version'] = this.httpVersion;
       if (this.route) attributes['http.route'] = this.route;
-      if (status >= 500) attributes['error.type'] = this.errorType ?? String(status);
+      if (isServerError(status)) attributes['error.type'] = this.errorType ?? String(status);
       this.settings.recordDuration(seconds, attributes);
     }
     if (!this.settings.accessLog) return;
@@ -293,12 +461,13 @@ class FollowedRequest implements ObservedRequest {
 
   private writeAccessLog(status: number, seconds: number): void {
     const { method, route, path } = this;
-    this.log[status >= 500 ? 'error' : 'info'](
+    this.log[isServerError(status) ? 'error' : 'info'](
       {
         http: { method, route, path, status_code: status },
         duration_ms: Math.round(seconds * 1e6) / 1e3,
       },
-      `${method} ${route ?? path} ${status}`,
+      // Never the raw path: the caller chooses it, and `http.path` already has it, bounded.
+      route === undefined ? `${method} ${status}` : `${method} ${route} ${status}`,
     );
   }
 
@@ -315,13 +484,21 @@ class FollowedRequest implements ObservedRequest {
    * or credentials, only safe headers.
    */
   private requestData() {
-    const { headers, url } = this.request;
-    const host = typeof headers.host === 'string' ? headers.host : 'localhost';
     return {
       method: this.method,
-      url: redactQueryString(`${this.scheme}://${host}${url ?? '/'}`),
-      headers: safeHeaders(headers),
+      url: this.requestUrl(),
+      headers: safeHeaders(this.request.headers),
     };
+  }
+
+  /** The request's URL as Sentry events carry it: query values redacted, length bounded. */
+  private requestUrl(): string {
+    const { headers, url } = this.request;
+    const host = typeof headers.host === 'string' ? headers.host : 'localhost';
+    return truncateRequestField(
+      redactQueryString(`${this.scheme}://${host}${url ?? '/'}`),
+      REQUEST_FIELD_LIMITS.url,
+    );
   }
 }
 
@@ -337,13 +514,30 @@ class FollowedRequest implements ObservedRequest {
  * tracewire, or when the SDK is off) the observer starts the server span itself and
  * records the metric itself.
  *
+ * Adapters own route discovery and emitter binding only: the failure path
+ * (`observed.fail(error, status)`) and the completion path (the first `finish` or
+ * `close` of the `response` given to `start()`) are the observer's.
+ *
  * @example
+ * import { createRequestObserver } from '@tracewire/core/adapter';
+ *
  * const observer = createRequestObserver();
- * const observed = observer.start({ method: req.method, url: req.url, headers: req.headers,
- *   setResponseHeader: (name, value) => res.setHeader(name, value) });
- * observed.run(() => next());
+ * http.createServer((req, res) => {
+ *   const observed = observer.start({ method: req.method, url: req.url, headers: req.headers, response: res });
+ *   observed.run(() => {
+ *     observed.setRoute('/users/:id');
+ *     handle(req, res).catch((error) => {
+ *       res.statusCode = 500;
+ *       observed.fail(error, 500);
+ *       res.end();
+ *     });
+ *   });
+ * });
  */
-export function createRequestObserver(options: RequestObserverOptions = {}) {
+export function createRequestObserver(
+  options: RequestObserverOptions = {},
+  adapter: RequestObserverAdapter = {},
+) {
   const handle = options.handle ?? getObservability();
   if (!handle) {
     throw new Error(
@@ -357,7 +551,15 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
   const settings: ObserverSettings = {
     handle,
     accessLog: options.accessLog !== false,
-    shouldCapture: options.shouldCapture ?? ((_error: unknown, status: number) => status >= 500),
+    shouldCapture: guardShouldCapture(options.shouldCapture, handle),
+    appDecidesCapture: options.shouldCapture !== undefined,
+    shouldCaptureWithoutError: guardShouldCapture(
+      options.shouldCapture,
+      handle,
+      () => false,
+      'no event for a status without an error',
+    ),
+    discoverRoute: adapter.discoverRoute,
     recordDuration(seconds, attributes) {
       durationHistogram ??= metrics
         .getMeter('@tracewire/core', TRACEWIRE_VERSION)
@@ -387,15 +589,12 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
     },
     start(request: IncomingRequestInfo): ObservedRequest {
       const requestId = resolveRequestId(request.headers[requestIdHeader]);
-      try {
-        request.setResponseHeader(requestIdHeader, requestId);
-      } catch {
-        // Headers already sent: the ID still goes on every log line.
-      }
+      setResponseHeader(request, requestIdHeader, requestId);
       const path = pathOf(request.url);
-      if (handle.isIgnoredPath(path)) return IGNORED_REQUEST(handle.logger, requestId);
+      if (handle.isIgnoredPath(path)) return new IgnoredRequest(requestId, handle.logger);
 
       const startedAt = process.hrtime.bigint();
+      const writtenPath = boundedPath(path);
       const method = normalizeMethod(request.method);
       const scheme = request.scheme ?? 'http';
       const parentContext = context.active();
@@ -414,13 +613,14 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         // query string and the peer's address.
         const attributes: Record<string, string | number> = {
           'http.request.method': method,
-          'url.path': path,
+          'url.path': writtenPath,
           'url.scheme': scheme,
         };
         hostAttributes(request.headers.host, attributes);
         if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
         const userAgent = request.headers['user-agent'];
-        if (typeof userAgent === 'string') attributes['user_agent.original'] = userAgent;
+        if (typeof userAgent === 'string')
+          attributes['user_agent.original'] = truncateRequestField(userAgent, REQUEST_FIELD_LIMITS.header);
         ownSpan = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, extracted);
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
@@ -431,16 +631,10 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {
         const value = traceResponseValue(span);
-        if (value) {
-          try {
-            request.setResponseHeader('traceresponse', value);
-          } catch {
-            // Headers already sent; nothing to add.
-          }
-        }
+        if (value) setResponseHeader(request, 'traceresponse', value);
       }
 
-      return new FollowedRequest(
+      const followed = new FollowedRequest(
         settings,
         requestId,
         handle.logger.child({ request_id: requestId }),
@@ -451,10 +645,27 @@ export function createRequestObserver(options: RequestObserverOptions = {}) {
         method,
         scheme,
         request.httpVersion,
-        path,
+        writtenPath,
         request,
         startedAt,
       );
+      const response = request.response as FinishingResponse | undefined;
+      if (response !== undefined) {
+        if (response[FINISHES] === undefined) {
+          response[FINISHES] = followed;
+          // 'close' also follows 'finish'; the second call is a no-op. A client that
+          // hangs up early gets no 'finish', and the request still ends once.
+          response.on('finish', finishOnResponseEnd);
+          response.on('close', finishOnResponseEnd);
+        } else {
+          // A second observer on the same response (middleware registered twice in Koa):
+          // rare enough for a closure of its own.
+          const finishSecond = () => followed.finish(response.statusCode);
+          response.on('finish', finishSecond);
+          response.on('close', finishSecond);
+        }
+      }
+      return followed;
     },
   };
 }

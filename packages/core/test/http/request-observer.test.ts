@@ -7,7 +7,8 @@ import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestObserver, initObservability, type ObservabilityHandle } from '../../src/index.ts';
+import { createRequestObserver } from '../../src/adapter.ts';
+import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 describe('createRequestObserver', () => {
@@ -27,9 +28,9 @@ describe('createRequestObserver', () => {
         method: request.method,
         url: request.url,
         headers: request.headers,
+        response,
         setResponseHeader: (name, value) => response.setHeader(name, value),
       });
-      response.once('finish', () => observed.finish(response.statusCode));
       observed.run(() => {
         const match = /^\/users\/([^/?]+)/.exec(request.url ?? '');
         if (request.url === '/healthz') {
@@ -49,13 +50,13 @@ describe('createRequestObserver', () => {
           const err = new Error('user cache down');
           observed.log.error({ err }, 'cache failed');
           response.statusCode = 500;
-          observed.captureError(err, 500);
+          observed.fail(err, 500);
           response.end();
           return;
         }
         if (match[1] === 'boom') {
           response.statusCode = 500;
-          observed.captureError(new Error('user store down'), 500);
+          observed.fail(new Error('user store down'), 500);
           response.end();
           return;
         }

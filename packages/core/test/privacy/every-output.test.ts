@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { type ReceivedSpan, startTestSink, type TestSink } from '@tracewire/testing';
 import type { Event } from '@sentry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestObserver } from '../../src/adapter.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import {
-  createRequestObserver,
   formatConfigIssues,
   initObservability,
   loadConfig,
@@ -113,7 +113,7 @@ describe.skipIf(!coreIsBuilt)('every secret key in every output', () => {
       observed.run(() => {
         observed.setRoute('/orders');
         response.statusCode = 500;
-        observed.captureError(new Error('order store down'), 500);
+        observed.fail(new Error('order store down'), 500);
         response.end();
       });
     });
