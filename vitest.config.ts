@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packageSource = (name: string): string =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const packageSource = (name: string, entry = 'index.ts'): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/${entry}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
@@ -15,6 +15,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./packages/core/src/adapter.ts', import.meta.url)),
       },
       { find: /^@tracewire\/testing$/, replacement: packageSource('testing') },
+      { find: /^@tracewire\/testing\/fixtures$/, replacement: packageSource('testing', 'fixtures/index.ts') },
       { find: /^@tracewire\/express$/, replacement: packageSource('express') },
       { find: /^@tracewire\/fastify$/, replacement: packageSource('fastify') },
       { find: /^@tracewire\/koa$/, replacement: packageSource('koa') },

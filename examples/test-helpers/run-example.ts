@@ -1,101 +1,48 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestSink, type TestSink } from '@tracewire/testing';
+import {
+  type ChildApp,
+  type ChildExit,
+  missingBuild as findMissingBuild,
+  startChildApp,
+  traceOf,
+} from '@tracewire/testing/fixtures';
 
 // Shared by the example apps' tests; each names its own folder.
 const examplesDir = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = path.join(examplesDir, '..', 'packages');
+
+export { traceOf };
 
 /**
  * Why the example cannot run yet, or undefined when it can: it loads the built packages,
  * as a deployed service does, and `pnpm test` builds them first.
  */
 export function missingBuild(adapter: string): string | undefined {
-  const register = path.join(packagesDir, 'core', 'dist', 'register.mjs');
-  if (!fs.existsSync(register)) return `${register} is missing: run \`pnpm build\``;
-  const built = path.join(packagesDir, adapter, 'dist', 'index.mjs');
-  if (!fs.existsSync(built) || !fs.readFileSync(built, 'utf8').includes('observability')) {
-    return `${built} is missing or predates the adapter: run \`pnpm build\``;
-  }
-  return undefined;
+  return findMissingBuild([
+    path.join(packagesDir, 'core', 'dist', 'register.mjs'),
+    { path: path.join(packagesDir, adapter, 'dist', 'index.mjs'), contains: 'observability' },
+  ]);
 }
 
 /** How the example's process ended. */
-export interface ExampleExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type ExampleExit = ChildExit;
 
 /** The example's server.mjs running in a child process. */
-export interface RunningExample {
-  url: string;
-  /** The JSON log lines it wrote to stdout so far. */
-  lines(): Record<string, unknown>[];
-  /** SIGTERM, then resolves once the process is gone; tracewire flushes before it ends. */
-  stop(): Promise<ExampleExit>;
-}
+export type RunningExample = ChildApp;
 
 /**
  * Starts `node --import @tracewire/core/register server.mjs` in the example's folder, the
  * way its `start` script does, on port 0, and waits for its "listening" line.
  */
-export async function startExample(example: string, env: Record<string, string>): Promise<RunningExample> {
-  const exampleDir = path.join(examplesDir, example);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', '@tracewire/core/register', 'server.mjs'],
-    {
-      cwd: exampleDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const lines: Record<string, unknown>[] = [];
-  let output = '';
-  let partial = '';
-  const exited = new Promise<ExampleExit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      partial += chunk;
-      const complete = partial.split('\n');
-      partial = complete.pop() ?? '';
-      for (const text of complete) {
-        try {
-          const line = JSON.parse(text) as Record<string, unknown>;
-          lines.push(line);
-          if (line.msg === 'listening' && typeof line.port === 'number') resolve(line.port);
-        } catch {
-          // Not a JSON line; kept in the output shown on failure.
-        }
-      }
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`the example exited (${signal ?? code}) before listening:\n${output}`)),
-    );
+export function startExample(example: string, env: Record<string, string>): Promise<RunningExample> {
+  return startChildApp(path.join(examplesDir, example, 'server.mjs'), {
+    env: { PORT: '0', HOST: '127.0.0.1', ...env },
+    nodeArgs: ['--import', '@tracewire/core/register'],
   });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    lines: () => [...lines],
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
 }
 
 /** A stand-in for the next service: answers `/api/stock/:id` and records what it was sent. */
@@ -131,10 +78,102 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   };
 }
 
-/** The trace and span ID of a response's `traceresponse` header. */
-export function traceOf(response: Response): { traceId: string; spanId: string } {
-  const header = response.headers.get('traceresponse') ?? '';
-  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(header);
-  if (!match) throw new Error(`no valid traceresponse header: "${header}"`);
-  return { traceId: match[1]!, spanId: match[2]! };
+/**
+ * The requests the Fastify and Koa examples are run with (they serve the same routes): two
+ * item lookups, the stock route itself (one failing), the item routes that call it, and `/error`.
+ */
+export const STOCK_ROUTE_REQUESTS = [
+  '/api/items/1',
+  '/api/items/999',
+  '/api/stock/1',
+  '/api/stock/13',
+  '/api/items/2/stock',
+  '/api/items/13/stock',
+  '/error',
+];
+
+/** One response of the example, with the trace it answered for. */
+export interface ExampleAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  traceId: string;
+  spanId: string;
+}
+
+/** What one run of an example left behind for the assertions. */
+export interface ExampleRun {
+  sink: TestSink;
+  upstream: FakeUpstream;
+  /** The status `/health` answered. */
+  healthStatus: number;
+  /** Each requested path's answer. */
+  answers: Record<string, ExampleAnswer>;
+  exit: ExampleExit;
+  lines: Record<string, unknown>[];
+  /** The server spans the sink received over OTLP. */
+  serverSpans(): TestSink['spans'][number][];
+  /** The Sentry events on the trace that answered `path`. */
+  eventsOf(path: string): TestSink['sentry']['events'][number][];
+  close(): Promise<void>;
+}
+
+/**
+ * Runs an example as it is deployed, pointed at a fresh sink and a stand-in for the next
+ * service (its URL in `upstreamVariable`): asks `/health`, then each path in order (with the
+ * headers given for it), and stops the example with SIGTERM so it flushes before it ends.
+ */
+export async function runExample(
+  example: string,
+  options: {
+    upstreamVariable: string;
+    requests: (string | [path: string, headers: Record<string, string>])[];
+  },
+): Promise<ExampleRun> {
+  const sink = await startTestSink();
+  const upstream = await startFakeUpstream();
+  const answers: Record<string, ExampleAnswer> = {};
+  const close = async () => {
+    await upstream.close();
+    await sink.close();
+  };
+  let running: RunningExample;
+  try {
+    running = await startExample(example, {
+      ...sink.env,
+      OTEL_SERVICE_NAME: example,
+      SENTRY_ENVIRONMENT: 'test',
+      TRACEWIRE_METRICS: 'none',
+      [options.upstreamVariable]: upstream.url,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  let healthStatus = 0;
+  try {
+    healthStatus = (await fetch(`${running.url}/health`)).status;
+    for (const request of options.requests) {
+      const [path, headers] = typeof request === 'string' ? [request, {}] : request;
+      const response = await fetch(`${running.url}${path}`, { headers });
+      const body = (await response.json()) as Record<string, unknown>;
+      answers[path] = { status: response.status, body, ...traceOf(response) };
+    }
+  } catch (error) {
+    await running.stop();
+    await close();
+    throw error;
+  }
+  await running.stop();
+  return {
+    sink,
+    upstream,
+    healthStatus,
+    answers,
+    exit: await running.exited,
+    lines: running.lines(),
+    serverSpans: () => sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp'),
+    eventsOf: (path) =>
+      sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === answers[path]?.traceId),
+    close,
+  };
 }

@@ -1,78 +1,51 @@
 // The example as it is deployed: `node --import @tracewire/core/register server.mjs`,
 // pointed at the local sink, with a stand-in inventory service. Every assertion is on
 // telemetry that crossed the wire: spans, Sentry events, and the JSON lines on stdout.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ExampleAnswer,
   type ExampleExit,
+  type ExampleRun,
   type FakeUpstream,
   missingBuild,
-  startExample,
-  startFakeUpstream,
-  traceOf,
+  runExample,
 } from '../../test-helpers/run-example.ts';
 
 const notBuilt = missingBuild('express');
 if (notBuilt) console.warn(`skipping the express-api example tests: ${notBuilt}`);
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  traceId: string;
-  spanId: string;
-}
-
 describe.skipIf(notBuilt !== undefined)('examples/express-api', () => {
+  let run: ExampleRun;
   let sink: TestSink;
   let inventory: FakeUpstream;
   let exit: ExampleExit;
   let lines: Record<string, unknown>[];
   let healthStatus: number;
-  const answers: Record<string, Answer> = {};
+  let answers: Record<string, ExampleAnswer>;
 
   beforeAll(async () => {
-    sink = await startTestSink();
-    inventory = await startFakeUpstream();
-    const example = await startExample('express-api', {
-      ...sink.env,
-      OTEL_SERVICE_NAME: 'express-api',
-      SENTRY_ENVIRONMENT: 'test',
-      TRACEWIRE_METRICS: 'none',
-      INVENTORY_URL: inventory.url,
+    // The user header goes on the request's Sentry scope; requests without it must not
+    // inherit another request's user.
+    const user = (id: string): Record<string, string> => ({ 'x-user-id': id });
+    run = await runExample('express-api', {
+      upstreamVariable: 'INVENTORY_URL',
+      requests: [
+        ['/api/items/1', user('user-1')],
+        '/api/items/999',
+        '/api/items/1/stock',
+        ['/api/items/5/stock', user('user-5')],
+        '/api/items/13/stock',
+        ['/error', user('user-7')],
+      ],
     });
-    try {
-      healthStatus = (await fetch(`${example.url}/health`)).status;
-      // The user header goes on the request's Sentry scope; requests without it must not
-      // inherit another request's user.
-      const requests: [string, string | undefined][] = [
-        ['/api/items/1', 'user-1'],
-        ['/api/items/999', undefined],
-        ['/api/items/1/stock', undefined],
-        ['/api/items/5/stock', 'user-5'],
-        ['/api/items/13/stock', undefined],
-        ['/error', 'user-7'],
-      ];
-      for (const [path, user] of requests) {
-        const response = await fetch(`${example.url}${path}`, {
-          headers: user ? { 'x-user-id': user } : {},
-        });
-        const body = (await response.json()) as Record<string, unknown>;
-        answers[path] = { status: response.status, body, ...traceOf(response) };
-      }
-    } finally {
-      exit = await example.stop();
-      lines = example.lines();
-    }
+    ({ sink, upstream: inventory, exit, lines, healthStatus, answers } = run);
   });
 
-  afterAll(async () => {
-    await inventory?.close();
-    await sink?.close();
-  });
+  afterAll(() => run?.close());
 
-  const serverSpans = () => sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp');
-  const eventsOf = (path: string) =>
-    sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === answers[path]?.traceId);
+  const serverSpans = () => run.serverSpans();
+  const eventsOf = (path: string) => run.eventsOf(path);
 
   it('answers its routes and ends on SIGTERM after flushing', () => {
     expect(healthStatus).toBe(200);

@@ -1,74 +1,40 @@
 // The example as it is deployed: `node --import @tracewire/core/register server.mjs`,
 // pointed at the local sink, with a stand-in for the next service. Every assertion is on
 // telemetry that crossed the wire: spans, Sentry events, and the JSON lines on stdout.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ExampleAnswer,
   type ExampleExit,
+  type ExampleRun,
   type FakeUpstream,
   missingBuild,
-  startExample,
-  startFakeUpstream,
-  traceOf,
+  runExample,
+  STOCK_ROUTE_REQUESTS,
 } from '../../test-helpers/run-example.ts';
 
 const notBuilt = missingBuild('fastify');
 if (notBuilt) console.warn(`skipping the fastify-app example tests: ${notBuilt}`);
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  traceId: string;
-  spanId: string;
-}
-
 const SERVICE = 'fastify-app';
 
 describe.skipIf(notBuilt !== undefined)(`examples/${SERVICE}`, () => {
+  let run: ExampleRun;
   let sink: TestSink;
   let upstream: FakeUpstream;
   let exit: ExampleExit;
   let lines: Record<string, unknown>[];
   let healthStatus: number;
-  const answers: Record<string, Answer> = {};
+  let answers: Record<string, ExampleAnswer>;
 
   beforeAll(async () => {
-    sink = await startTestSink();
-    upstream = await startFakeUpstream();
-    const example = await startExample('fastify-app', {
-      ...sink.env,
-      OTEL_SERVICE_NAME: SERVICE,
-      SENTRY_ENVIRONMENT: 'test',
-      TRACEWIRE_METRICS: 'none',
-      UPSTREAM_URL: upstream.url,
-    });
-    try {
-      healthStatus = (await fetch(`${example.url}/health`)).status;
-      for (const path of [
-        '/api/items/1',
-        '/api/items/999',
-        '/api/stock/1',
-        '/api/stock/13',
-        '/api/items/2/stock',
-        '/api/items/13/stock',
-        '/error',
-      ]) {
-        const response = await fetch(`${example.url}${path}`);
-        const body = (await response.json()) as Record<string, unknown>;
-        answers[path] = { status: response.status, body, ...traceOf(response) };
-      }
-    } finally {
-      exit = await example.stop();
-      lines = example.lines();
-    }
+    run = await runExample(SERVICE, { upstreamVariable: 'UPSTREAM_URL', requests: STOCK_ROUTE_REQUESTS });
+    ({ sink, upstream, exit, lines, healthStatus, answers } = run);
   });
 
-  afterAll(async () => {
-    await upstream?.close();
-    await sink?.close();
-  });
+  afterAll(() => run?.close());
 
-  const serverSpans = () => sink.spans.filter((span) => span.kind === 'server' && span.receiver === 'otlp');
+  const serverSpans = () => run.serverSpans();
   /** Parent, grandparent, … of a span, from the spans of its trace the sink received. */
   const ancestorsOf = (spanId: string | undefined, traceId: string) => {
     const parents = new Map(
@@ -80,8 +46,7 @@ describe.skipIf(notBuilt !== undefined)(`examples/${SERVICE}`, () => {
     for (let parent = parents.get(spanId ?? ''); parent; parent = parents.get(parent)) ancestors.push(parent);
     return ancestors;
   };
-  const eventsOf = (path: string) =>
-    sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === answers[path]?.traceId);
+  const eventsOf = (path: string) => run.eventsOf(path);
 
   it('answers its routes and ends on SIGTERM after flushing', () => {
     expect(healthStatus).toBe(200);

@@ -25,10 +25,12 @@ describe.skipIf(notBuiltReason)(`with --import @tracewire/core/register ${notBui
     beforeAll(async () => {
       sink = await startTestSink();
       app = await startChildApp('express-app.mjs', {
-        ...sink.env,
-        TRACEWIRE_METRICS: 'otlp',
-        OTEL_SERVICE_NAME: `express${major}-register-test`,
-        FIXTURE_EXPRESS: module,
+        env: {
+          ...sink.env,
+          TRACEWIRE_METRICS: 'otlp',
+          OTEL_SERVICE_NAME: `express${major}-register-test`,
+          FIXTURE_EXPRESS: module,
+        },
       });
       const requests: [string, string, Record<string, string>][] = [
         ['user', '/users/42', { 'x-request-id': 'child-user' }],

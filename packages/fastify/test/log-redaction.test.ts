@@ -14,7 +14,7 @@ import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observability } from '../src/index.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 let handle: ObservabilityHandle;
 const logs = memoryDestination();

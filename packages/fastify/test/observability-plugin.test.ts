@@ -5,36 +5,30 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { type ReceivedSpan, startTestSink, type TestSink } from '@tracewire/testing';
+import type { ReceivedSpan, TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpResponse, httpRequest } from './helpers/http-request.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 import { type FastifyMajor, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 type Event = TestSink['sentry']['events'][number];
 
 let sink: TestSink;
 let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 const apps = new Map<FastifyMajor, TestApp>();
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'fastify-plugin-test' },
-    // The sink runs in this process: its own receiver paths are not app traffic.
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'fastify-plugin-test', logs });
+  ({ sink, handle } = traced);
   apps.set(5, await startTestApp(handle, { major: 5, fastifyLogger: true }));
   apps.set(4, await startTestApp(handle, { major: 4, fastifyLogger: true }));
 });
 
 afterAll(async () => {
   for (const app of apps.values()) await app.close();
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 let requestCounter = 0;

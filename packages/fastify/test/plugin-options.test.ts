@@ -4,27 +4,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import type { FastifyInstance } from 'fastify';
 import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FastifyObservabilityOptions, observability } from '../src/index.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 const openApps: FastifyInstance[] = [];
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'fastify-options-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'fastify-options-test', logs });
+  ({ sink, handle } = traced);
 });
 
 afterEach(async () => {
@@ -32,8 +28,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const factories = { 5: Fastify5, 4: Fastify4 } as unknown as Record<

@@ -9,7 +9,7 @@ import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FastifyObservabilityOptions, observability } from '../src/index.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;

@@ -1,31 +1,22 @@
 // 500 requests in flight at once, each awaiting a random timer before it logs: every
 // log line must carry the trace ID of its own request, never a neighbour's.
-import { startTestSink, type TestSink } from '@tracewire/testing';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type KoaConstructor } from './helpers/build-app.ts';
 import { listen, parseTraceResponse } from './helpers/listen.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
-let sink: TestSink;
-let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'koa-concurrency-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'koa-concurrency-test', logs });
 });
 
 afterAll(async () => {
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const majors: [string, KoaConstructor][] = [

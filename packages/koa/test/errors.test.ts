@@ -2,7 +2,7 @@
 // 5xx to Sentry once with the route as transaction and the span's trace ID, and
 // rethrows so Koa's own error response and app.on('error') still happen.
 import Router, { type RouterContext } from '@koa/router';
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,25 +10,20 @@ import { initObservability, type ObservabilityHandle } from '@tracewire/core';
 import { observability } from '../src/index.ts';
 import { buildApp, type KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen, parseTraceResponse } from './helpers/listen.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'koa-errors-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'koa-errors-test', logs });
+  ({ sink, handle } = traced);
 });
 
 afterAll(async () => {
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const majors: [string, KoaConstructor][] = [

@@ -14,7 +14,7 @@ import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observability } from '../src/index.ts';
 import type { KoaConstructor } from './helpers/build-app.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 let handle: ObservabilityHandle;
 const logs = memoryDestination();

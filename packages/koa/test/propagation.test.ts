@@ -1,31 +1,26 @@
 // Incoming trace context: a W3C `traceparent` and, without one, a Sentry `sentry-trace`
 // are continued; malformed headers start a fresh trace and never break the request.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen, parseTraceResponse, plainRequest } from './helpers/listen.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'koa-propagation-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'koa-propagation-test', logs });
+  ({ sink, handle } = traced);
 });
 
 afterAll(async () => {
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const majors: [string, KoaConstructor][] = [

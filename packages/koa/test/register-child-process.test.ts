@@ -28,10 +28,12 @@ describe.skipIf(notBuilt !== undefined).each([['koa'], ['koa2']])(
 
     const start = () =>
       startChildApp('koa-app.mjs', {
-        ...sink.env,
-        FIXTURE_KOA: fixtureKoa,
-        OTEL_SERVICE_NAME: `fixture-${fixtureKoa}`,
-        TRACEWIRE_METRICS: 'otlp',
+        env: {
+          ...sink.env,
+          FIXTURE_KOA: fixtureKoa,
+          OTEL_SERVICE_NAME: `fixture-${fixtureKoa}`,
+          TRACEWIRE_METRICS: 'otlp',
+        },
       });
 
     it('names the server span and its metric by route, once per request; the adapter owns them after the first', async () => {

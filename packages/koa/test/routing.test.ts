@@ -1,7 +1,7 @@
 // Acceptance for both Koa majors with @koa/router: spans named by route template
 // (plain, prefixed and nested routers), correlated ctx.log lines, access log lines,
 // the duration metric once per request, unmatched and ignored paths.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -9,26 +9,20 @@ import { initObservability, type ObservabilityHandle } from '@tracewire/core';
 import type { TracewireContext } from '../src/index.ts';
 import { buildApp, type KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen, parseTraceResponse } from './helpers/listen.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;
+let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'koa-routing-test' },
-    // The sink runs in this process: its own receiver paths are not app traffic.
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'koa-routing-test', logs });
+  ({ sink, handle } = traced);
 });
 
 afterAll(async () => {
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const majors: [string, KoaConstructor][] = [

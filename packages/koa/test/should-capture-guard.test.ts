@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KoaObservabilityOptions, observability } from '../src/index.ts';
 import type { KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen } from './helpers/listen.ts';
-import { memoryDestination } from './helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;

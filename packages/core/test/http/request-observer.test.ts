@@ -5,28 +5,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import type { TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
+import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
 describe('createRequestObserver', () => {
   let sink: TestSink;
   let handle: ObservabilityHandle;
+  let traced: TracedSink<ObservabilityHandle>;
   let server: http.Server;
   let baseUrl: string;
   const logs = memoryDestination();
 
   beforeAll(async () => {
-    sink = await startTestSink();
-    handle = initObservability({
-      env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'observer-test' },
-      // The sink runs in this process: its own receiver paths are not app traffic.
-      ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-      logDestination: logs,
-      handleSignals: false,
-    });
+    traced = await startTracedSink({ init: initObservability, serviceName: 'observer-test', logs });
+    ({ sink, handle } = traced);
     const observer = createRequestObserver({ handle });
     server = http.createServer((request, response) => {
       const observed = observer.start({
@@ -74,8 +69,7 @@ describe('createRequestObserver', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    await handle.shutdown();
-    await sink.close();
+    await traced.close();
   });
 
   it('names the server span by route, echoes the request ID and returns traceresponse', async () => {

@@ -7,7 +7,7 @@ import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver, type ObservedResponse, resolveRequestId } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 let sink: TestSink;
 let handle: ObservabilityHandle;

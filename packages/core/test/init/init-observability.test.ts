@@ -6,7 +6,7 @@ import {
   isTracewireError,
   type ObservabilityHandle,
 } from '../../src/index.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 describe('initObservability', () => {
   let handle: ObservabilityHandle | undefined;

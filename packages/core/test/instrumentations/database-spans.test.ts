@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { coreDir } from '../helpers/child-app.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 import {
   type DatabaseServer,
   freePort,
@@ -20,7 +21,6 @@ import {
   startPostgres,
   startRedis,
 } from '../helpers/database-servers.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
 
 const requireFromTest = createRequire(import.meta.url);
 const allInstalled = installedServers.postgres && installedServers.mariadb && installedServers.redis;

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildApp, coreDir, coreIsBuilt, fixturesDir, startChildApp } from '../helpers/child-app.ts';
+import { type ChildApp, coreDir, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 import {
   type DatabaseServer,
   installedServers,
@@ -16,7 +16,7 @@ import {
   startRedis,
 } from '../helpers/database-servers.ts';
 
-const databaseFixtures = path.join(fixturesDir, 'databases');
+const databaseFixtures = fileURLToPath(new URL('../fixtures/databases/', import.meta.url));
 
 describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', () => {
   let sink: TestSink;
@@ -113,20 +113,20 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
       app = await startChildApp('db-app.mjs', {
         env: env('db-esm'),
         nodeArgs: ['--import', '@tracewire/core/register'],
-        fixturesDir: databaseFixtures,
+        fixtures: databaseFixtures,
       });
       expectQueriesUnderRequests(await queryBoth('db-esm'));
     });
 
     it('CommonJS that initialises before requiring its clients', async () => {
-      app = await startChildApp('db-app.cjs', { env: env('db-cjs'), fixturesDir: databaseFixtures });
+      app = await startChildApp('db-app.cjs', { env: env('db-cjs'), fixtures: databaseFixtures });
       expectQueriesUnderRequests(await queryBoth('db-cjs'));
     });
 
     it('CommonJS that required its clients before initObservability()', async () => {
       app = await startChildApp('db-app.cjs', {
         env: env('db-cjs-late', { FIXTURE_LATE: '1' }),
-        fixturesDir: databaseFixtures,
+        fixtures: databaseFixtures,
       });
       expectQueriesUnderRequests(await queryBoth('db-cjs-late'));
     });
@@ -134,7 +134,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     it('ESM that imported its CommonJS clients before initObservability(), without --import', async () => {
       app = await startChildApp('db-app-late.mjs', {
         env: env('db-esm-late'),
-        fixturesDir: databaseFixtures,
+        fixtures: databaseFixtures,
       });
       expectQueriesUnderRequests(await queryBoth('db-esm-late'));
     });
@@ -142,7 +142,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     it('TRACEWIRE_INSTRUMENTATIONS=none leaves the same app without database spans', async () => {
       app = await startChildApp('db-app.cjs', {
         env: env('db-cjs-none', { TRACEWIRE_INSTRUMENTATIONS: 'none' }),
-        fixturesDir: databaseFixtures,
+        fixtures: databaseFixtures,
       });
       const result = await queryBoth('db-cjs-none');
       expect(result['/pg']?.query).toBeUndefined();
@@ -175,7 +175,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     const esm = { nodeArgs: ['--import', pathToFileURL(path.join(coreDir, 'dist', 'register.mjs')).href] };
 
     async function loadedModules(script: string, cwd: string, nodeArgs: string[] = []) {
-      app = await startChildApp(script, { env, nodeArgs, cwd, fixturesDir: appDirectory });
+      app = await startChildApp(script, { env, nodeArgs, cwd, fixtures: appDirectory });
       const listening = await app.waitForLine((line) => line.msg === 'listening');
       const summary = await app.waitForLine((line) => String(line.msg).startsWith('tracewire initialised'));
       return {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { TracewireConfig } from '../../src/config/types.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 function testConfig(env: Record<string, string> = {}): TracewireConfig {
   const result = loadConfig({

@@ -63,7 +63,7 @@ describe.skipIf(!coreIsBuilt)('every secret key in every output', () => {
     app = await startChildApp('plain-http-app.mjs', {
       env: { ...sink.env, OTEL_SERVICE_NAME: 'privacy-plain-http', TRACEWIRE_METRICS: 'none' },
       nodeArgs: ['--import', '@tracewire/core/register'],
-      fixturesDir,
+      fixtures: fixturesDir,
     });
     const logQuery = canaries('logq', SECRET_KEYS);
     const logHeaders = canaries('logh', SECRET_HEADER_NAMES);

@@ -11,7 +11,7 @@ import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
-import { memoryDestination } from '../helpers/memory-destination.ts';
+import { memoryDestination } from '@tracewire/testing/fixtures';
 
 interface Received {
   path: string;

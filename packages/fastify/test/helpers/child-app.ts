@@ -1,22 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type ChildApp, startChildApp as startCoreChildApp } from '../../../core/test/helpers/child-app.ts';
+// The fixture apps run from this package's folder, where `fastify`, `@tracewire/core` and
+// (by self-reference) `@tracewire/fastify` resolve to what a service would load.
+import { childAppRunner, missingBuild } from '@tracewire/testing/fixtures';
 
-export type { ChildApp };
-
-export const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-export const fixturesDir = fileURLToPath(new URL('../fixtures', import.meta.url));
+export type { ChildApp } from '@tracewire/testing/fixtures';
 
 /** Child-process tests run the built packages; they are skipped until `pnpm build` has made them. */
 export const packagesAreBuilt =
-  fs.existsSync(path.join(packageDir, '..', 'core', 'dist', 'register.mjs')) &&
-  fs.existsSync(path.join(packageDir, 'dist', 'index.mjs'));
+  missingBuild([
+    new URL('../../../core/dist/register.mjs', import.meta.url),
+    new URL('../../dist/index.mjs', import.meta.url),
+  ]) === undefined;
 
 /** Starts one of this package's fixture apps in a child process, from this package's folder. */
-export function startChildApp(
-  script: string,
-  options: { env?: Record<string, string>; nodeArgs?: string[]; cwd?: string } = {},
-): Promise<ChildApp> {
-  return startCoreChildApp(script, { ...options, cwd: options.cwd ?? packageDir, fixturesDir });
-}
+export const startChildApp = childAppRunner({
+  fixtures: new URL('../fixtures/', import.meta.url),
+  cwd: new URL('../..', import.meta.url),
+});

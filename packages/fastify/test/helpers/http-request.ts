@@ -1,5 +1,5 @@
-import http from 'node:http';
-
+import type http from 'node:http';
+import { plainRequest } from '@tracewire/testing/fixtures';
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -14,35 +14,16 @@ export interface HttpResponse {
  * instrument (fetch would be, through undici's diagnostics channel, and would add a
  * `traceparent` of its own): the headers sent are exactly the ones given.
  */
-export function httpRequest(
+export async function httpRequest(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () => {
-          const traceResponse = response.headers.traceresponse;
-          const parts = typeof traceResponse === 'string' ? traceResponse.split('-') : [];
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body,
-            trace: parts.length === 4 ? { traceId: parts[1]!, spanId: parts[2]! } : undefined,
-            json: <T>() => JSON.parse(body) as T,
-          });
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(options.body);
-  });
+  const response = await plainRequest(url, options);
+  const traceResponse = response.headers.traceresponse;
+  const parts = typeof traceResponse === 'string' ? traceResponse.split('-') : [];
+  return {
+    ...response,
+    trace: parts.length === 4 ? { traceId: parts[1]!, spanId: parts[2]! } : undefined,
+    json: <T>() => JSON.parse(response.body) as T,
+  };
 }

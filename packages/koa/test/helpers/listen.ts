@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type PlainResponse, plainRequest as sendPlainRequest } from '@tracewire/testing/fixtures';
 
 /** A Koa app listening on an ephemeral port on 127.0.0.1. */
 export interface ListeningApp {
@@ -21,12 +22,7 @@ export async function listen(app: { callback(): http.RequestListener }): Promise
   };
 }
 
-/** What `plainRequest()` got back. */
-export interface PlainResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+export type { PlainResponse };
 
 /**
  * A request through `node:http`, which the test process loaded before tracewire
@@ -34,20 +30,7 @@ export interface PlainResponse {
  * headers given here (unlike `fetch`, whose instrumentation adds a `traceparent`).
  */
 export function plainRequest(url: string, headers: Record<string, string> = {}): Promise<PlainResponse> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
-      );
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-  });
+  return sendPlainRequest(url, { headers });
 }
 
 /** The trace and span ID of a `traceresponse` header (`00-<trace>-<span>-<flags>`). */

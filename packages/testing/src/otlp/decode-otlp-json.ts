@@ -1,5 +1,5 @@
-// OTLP/HTTP JSON bodies (`application/json`) into the same objects the protobuf decoder
-// makes. OTLP/JSON is the proto3 JSON mapping with OTLP's own deviations: keys are
+// OTLP/HTTP JSON bodies (`application/json`) into the sink's plain objects; the protobuf
+// decoder hands its messages here too, in the proto3 JSON mapping. OTLP/JSON is the proto3 JSON mapping with OTLP's own deviations: keys are
 // lowerCamelCase, trace and span IDs are hex strings (not base64), enums are integers.
 // From the proto3 mapping a receiver must also accept: 64-bit integers as strings or
 // numbers, doubles as "NaN"/"Infinity", `bytes` as base64, enums by name.
@@ -17,7 +17,7 @@ import type {
 } from './otlp-types.ts';
 import { int64ToJs, OtlpDecodeError, optionalId, spanKindName, temporalityName } from './otlp-values.ts';
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -173,8 +173,15 @@ function wrapDecode<T>(what: string, decode: () => T): T {
 
 /** Decodes a JSON `ExportTraceServiceRequest` into a flat list of spans. */
 export function decodeTracesJson(body: Uint8Array, receiver: OtlpReceiver = 'otlp'): ReceivedSpan[] {
+  return tracesFromJson(parseBody(body, 'ExportTraceServiceRequest'), receiver);
+}
+
+/**
+ * The spans of an `ExportTraceServiceRequest` already parsed: OTLP/JSON, or the proto3 JSON mapping
+ * that the protobuf decoder produces.
+ */
+export function tracesFromJson(request: JsonObject, receiver: OtlpReceiver): ReceivedSpan[] {
   return wrapDecode('ExportTraceServiceRequest', () => {
-    const request = parseBody(body, 'ExportTraceServiceRequest');
     const spans: ReceivedSpan[] = [];
     for (const resourceSpans of listAt(request.resourceSpans)) {
       const resource = resourceAt(resourceSpans.resource);
@@ -309,8 +316,15 @@ function metricPointsAt(
 
 /** Decodes a JSON `ExportMetricsServiceRequest` into a flat list of data points. */
 export function decodeMetricsJson(body: Uint8Array, receiver: OtlpReceiver = 'otlp'): ReceivedMetricPoint[] {
+  return metricsFromJson(parseBody(body, 'ExportMetricsServiceRequest'), receiver);
+}
+
+/**
+ * The data points of an `ExportMetricsServiceRequest` already parsed: OTLP/JSON, or the proto3 JSON mapping
+ * that the protobuf decoder produces.
+ */
+export function metricsFromJson(request: JsonObject, receiver: OtlpReceiver): ReceivedMetricPoint[] {
   return wrapDecode('ExportMetricsServiceRequest', () => {
-    const request = parseBody(body, 'ExportMetricsServiceRequest');
     const points: ReceivedMetricPoint[] = [];
     for (const resourceMetrics of listAt(request.resourceMetrics)) {
       const resource = resourceAt(resourceMetrics.resource);
@@ -327,8 +341,15 @@ export function decodeMetricsJson(body: Uint8Array, receiver: OtlpReceiver = 'ot
 
 /** Decodes a JSON `ExportLogsServiceRequest` into a flat list of log records. */
 export function decodeLogsJson(body: Uint8Array, receiver: OtlpReceiver = 'otlp'): ReceivedLogRecord[] {
+  return logsFromJson(parseBody(body, 'ExportLogsServiceRequest'), receiver);
+}
+
+/**
+ * The log records of an `ExportLogsServiceRequest` already parsed: OTLP/JSON, or the proto3 JSON mapping
+ * that the protobuf decoder produces.
+ */
+export function logsFromJson(request: JsonObject, receiver: OtlpReceiver): ReceivedLogRecord[] {
   return wrapDecode('ExportLogsServiceRequest', () => {
-    const request = parseBody(body, 'ExportLogsServiceRequest');
     const records: ReceivedLogRecord[] = [];
     for (const resourceLogs of listAt(request.resourceLogs)) {
       const resource = resourceAt(resourceLogs.resource);

@@ -1,13 +1,9 @@
-// Conversions shared by the protobuf and JSON decoders, so both produce identical objects.
+// Conversions for the decoded OTLP objects.
 import type { ReceivedSpanKind } from './otlp-types.ts';
 
 /** Raised for a body that is not a valid OTLP request of the expected signal. */
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 /** An ID field: hex, or `undefined` when absent, empty or all zeroes (all invalid IDs in OTLP). */
@@ -20,11 +16,6 @@ export function int64ToJs(value: bigint): number | bigint {
   return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value;
-}
-
-/** Counts that cannot exceed 2^53 in any test (bucket and data point counts) stay `number`. */
-export function countToNumber(value: bigint): number {
-  return Number(value);
 }
 
 const SPAN_KINDS: readonly ReceivedSpanKind[] = [

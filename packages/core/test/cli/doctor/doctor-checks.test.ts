@@ -315,7 +315,7 @@ describe('tracewire doctor: Prometheus mode', () => {
       const port = await freePort();
       const service = await startChildApp('prometheus-app.mjs', {
         nodeArgs: ['--import', '@tracewire/core/register'],
-        fixturesDir: path.join(coreDir, 'test', 'cli', 'doctor', 'fixtures'),
+        fixtures: path.join(coreDir, 'test', 'cli', 'doctor', 'fixtures'),
         env: { ...prometheusEnv(port), LOG_LEVEL: 'silent' },
       });
       cleanups.push(async () => {
