@@ -1,4 +1,6 @@
-import { describeMaskedSecret, MASK, maskHeaderValues, maskUrlCredentials } from './mask-secrets.ts';
+import { MASK } from '../privacy/mask.ts';
+import { describeMaskedSecret, maskHeaderValues } from '../privacy/mask-secret-values.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 import { maskKeyValueList } from './parse-key-value-list.ts';
 
 /**
@@ -31,7 +33,7 @@ export function describeReceived(value: unknown, secret: SecretShape | undefined
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
   try {
-    return truncate(maskUrlCredentials(JSON.stringify(value) ?? String(value)));
+    return truncate(maskSecretsInText(JSON.stringify(value) ?? String(value)));
   } catch {
     // Cyclic or exotic objects: the type is all an issue needs.
     return `an ${Array.isArray(value) ? 'array' : 'object'}`;
@@ -43,14 +45,14 @@ function describeString(value: string, secret: SecretShape | undefined): string 
     case 'dsn':
       // Only a `scheme://…@` value has a key in a known place to mask; anything else may be a bare key.
       return /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*@/i.test(value)
-        ? JSON.stringify(truncate(maskUrlCredentials(value)))
+        ? JSON.stringify(truncate(maskSecretsInText(value)))
         : describeMaskedSecret(value);
     case 'header-list':
       return JSON.stringify(truncate(maskKeyValueList(value)));
     case 'opaque':
       return describeMaskedSecret(value);
     default:
-      return JSON.stringify(truncate(maskUrlCredentials(value)));
+      return JSON.stringify(truncate(maskSecretsInText(value)));
   }
 }
 

@@ -3,7 +3,7 @@ import { ConfigResolution, type Lookup } from './config-resolution.ts';
 import { closestMatch } from './edit-distance.ts';
 import { detectEnvironment, ENVIRONMENT_DETECTION_VARIABLES } from './environment-detection.ts';
 import { findMisspeltVariables } from './find-misspelt-variables.ts';
-import { maskUrlCredentials } from './mask-secrets.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 import { OTLP_BASE_ENDPOINT_VARIABLE } from './otlp-endpoints.ts';
 import type { DetectionOutcome } from './platform-detection.ts';
 import { readAppPackage } from './read-app-package.ts';
@@ -111,7 +111,7 @@ export function resolveConfiguration(input: LoadConfigInput = {}): ConfigResolut
       issues: [
         createConfigIssue('TW_CONFIG_LOAD_FAILED', {
           variable: '(configuration)',
-          received: JSON.stringify(maskUrlCredentials(detail).slice(0, 200)),
+          received: JSON.stringify(maskSecretsInText(detail).slice(0, 200)),
           expected: 'an environment map of strings and a plain options object',
           hint: 'If the input looks right, this is a tracewire bug: please report it with this message.',
         }),

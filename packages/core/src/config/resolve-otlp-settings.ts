@@ -1,6 +1,6 @@
 import type { ConfigResolution, Lookup } from './config-resolution.ts';
 import { createConfigWarning } from './config-problems.ts';
-import { maskUrlCredentials } from './mask-secrets.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 import {
   OTLP_BASE_ENDPOINT_VARIABLE,
   OTLP_SIGNALS,
@@ -84,6 +84,6 @@ function resolveEndpoints(resolution: ConfigResolution): Record<OtlpSignalField,
 function warnOnGrpcPort(resolution: ConfigResolution, variable: string, url: string): void {
   if (!usesGrpcPort(url)) return;
   resolution.warnings.push(
-    createConfigWarning('TW_CONFIG_GRPC_PORT', variable, { variable, endpoint: maskUrlCredentials(url) }),
+    createConfigWarning('TW_CONFIG_GRPC_PORT', variable, { variable, endpoint: maskSecretsInText(url) }),
   );
 }

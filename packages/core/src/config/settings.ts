@@ -15,7 +15,9 @@ import {
 } from '../tracing/database-instrumentations.ts';
 import { dbStatementsKind, instrumentationSelectionKind } from '../tracing/instrumentation-settings.ts';
 import type { SecretShape } from './describe-received.ts';
-import { MASK, maskHeaderValues, maskUrlCredentials } from './mask-secrets.ts';
+import { MASK } from '../privacy/mask.ts';
+import { maskHeaderValues } from '../privacy/mask-secret-values.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 import type { ConfigOptions, LogLevel, MetricsMode, OtlpProtocol } from './types.ts';
 import {
   booleanKind,
@@ -83,7 +85,7 @@ const OPEN_TELEMETRY: readonly PipelineName[] = ['tracing', 'metrics'];
 const NO_PIPELINE: readonly PipelineName[] = [];
 
 const maskUrl = (value: string | undefined): string | undefined =>
-  value === undefined ? undefined : maskUrlCredentials(value);
+  value === undefined ? undefined : maskSecretsInText(value);
 
 /** Keeps each entry's value type, so resolution returns a typed value. */
 function setting<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
@@ -374,7 +376,7 @@ export const SETTING = Object.freeze({
     type: 'key=value list',
     default: NONE,
     dump: (value: Record<string, string>) =>
-      Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, maskUrlCredentials(entry)])),
+      Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, maskSecretsInText(entry)])),
   }),
   logLevel: setting<LogLevel>({
     field: 'logLevel',

@@ -1,6 +1,6 @@
 import type { ConfigIssue } from '../config/types.ts';
 import { formatConfigIssues } from '../config/format-config-issues.ts';
-import { maskUrlCredentials } from '../config/mask-secrets.ts';
+import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
 
 /**
  * What a configuration issue says: the variable at fault, what came in, what should, and the fix.
@@ -230,7 +230,7 @@ export const errorCatalogue: {
     title: 'Export failed',
     severity: 'warning',
     message: ({ signal, endpoint, reason }) =>
-      `Exporting ${signal} to ${maskUrlCredentials(endpoint)} failed: ${reason}. ` +
+      `Exporting ${signal} to ${maskSecretsInText(endpoint)} failed: ${reason}. ` +
       'The data is dropped; the application keeps running.',
   },
   TW_SENTRY_DELIVERY_FAILED: {

@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { formatConfigIssues } from '../config/format-config-issues.ts';
 import { resolveObservabilityConfig } from '../config/resolve-observability-config.ts';
-import { createSecretScrubber } from '../diagnostics/secret-scrubber.ts';
+import { createSecretScrubber, knownSecretValues } from '../privacy/create-secret-scrubber.ts';
 import { formatTracewireMessage } from '../errors/catalogue.ts';
 import { installExitHooks } from '../lifecycle/install-exit-hooks.ts';
 import { createPipelineLifecycle } from '../lifecycle/pipeline-lifecycle.ts';
@@ -37,12 +37,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   }
 
   const { config, issues, disabled, warnings } = resolveObservabilityConfig(options);
-  const dsnKey = config.sentry.dsn ? new URL(config.sentry.dsn).username : undefined;
-  const scrub = createSecretScrubber([
-    dsnKey,
-    config.sentry.authToken,
-    ...Object.values(config.otlp.headers),
-  ]);
+  const scrub = createSecretScrubber(knownSecretValues(config));
   const dropped: DroppedTelemetry = { spans: 0, sentryItems: 0 };
   const isIgnoredPath = createIgnoredPathMatcher(config.ignoredPaths);
   const started = startPipelines({ config, options, disabled, scrub, dropped, isIgnoredPath });

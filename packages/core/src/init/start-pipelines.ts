@@ -134,10 +134,16 @@ export function startPipelines({
       })
     : undefined;
 
-  const sentryTracesOff = disabled.has('sentryTraces') || disabled.has('sentry');
+  // Sentry switched off by an invalid setting gets neither spans nor a sampling context
+  // in outgoing baggage: OpenTelemetry sees no DSN at all.
+  const tracingSentry = !sentryEnabled
+    ? { ...config.sentry, dsn: undefined, traces: false }
+    : disabled.has('sentryTraces')
+      ? { ...config.sentry, traces: false }
+      : config.sentry;
   const tracing = otelOn
     ? startOpenTelemetry({
-        config: sentryTracesOff ? { ...config, sentry: { ...config.sentry, traces: false } } : config,
+        config: tracingSentry === config.sentry ? config : { ...config, sentry: tracingSentry },
         tracingEnabled: !disabled.has('tracing'),
         isIgnoredPath,
         telemetryRequests: createTelemetryRequestMatcher([

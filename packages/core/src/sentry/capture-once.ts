@@ -1,21 +1,39 @@
+import { trace } from '@opentelemetry/api';
 import type { CaptureContext, EventHint } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 
 // A symbol from the global registry, so two copies of tracewire agree on it.
 const CAPTURED_EVENT_ID = Symbol.for('tracewire.sentry-event-id');
 
+/** Where an error was last captured: its event, in the trace that was active then. */
+interface CapturedEvent {
+  eventId: string;
+  traceId: string | undefined;
+}
+
+function capturedEvent(error: unknown): CapturedEvent | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  return (error as Record<symbol, CapturedEvent | undefined>)[CAPTURED_EVENT_ID];
+}
+
 /**
  * Captures an error in Sentry at most once, however many places see it: the error log
  * line, the adapter's error handler and the app's own handler all get the same event
- * ID, and Sentry gets one event. (An identical but distinct error within the same
- * request is dropped by the per-trace filter in `initSentry`'s `beforeSend`.)
+ * ID, and Sentry gets one event. "Once" is per trace: one error object thrown by many
+ * requests (a shared, module-level error) gives each request's trace its own event.
+ * (An identical but distinct error within the same request is dropped by the per-trace
+ * filter in `initSentry`'s `beforeSend`.)
  *
- * @returns the Sentry event ID (the first capture's, on later calls)
+ * @returns the Sentry event ID (the first capture's in this trace, on later calls)
  */
 export function captureOnce(error: unknown, captureContext?: CaptureContext | EventHint): string {
-  if (typeof error === 'object' && error !== null) {
-    const existing = (error as Record<symbol, unknown>)[CAPTURED_EVENT_ID];
-    if (typeof existing === 'string') return existing;
+  const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  const existing = capturedEvent(error);
+  if (existing) {
+    if (existing.traceId === traceId) return existing.eventId;
+    // Sentry marks a captured error object and ignores it ever after, whatever request
+    // throws it next; the mark is lifted so this trace gets its own event.
+    delete (error as { __sentry_captured__?: unknown }).__sentry_captured__;
   }
   const eventId = Sentry.captureException(
     error,
@@ -23,17 +41,16 @@ export function captureOnce(error: unknown, captureContext?: CaptureContext | Ev
   );
   if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
     Object.defineProperty(error, CAPTURED_EVENT_ID, {
-      value: eventId,
+      value: { eventId, traceId } satisfies CapturedEvent,
       enumerable: false,
       configurable: true,
+      writable: true,
     });
   }
   return eventId;
 }
 
-/** The Sentry event ID an error was already captured under, if any. */
+/** The Sentry event ID an error was last captured under, if any. */
 export function capturedEventId(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const existing = (error as Record<symbol, unknown>)[CAPTURED_EVENT_ID];
-  return typeof existing === 'string' ? existing : undefined;
+  return capturedEvent(error)?.eventId;
 }

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { maskDsn, maskUrlCredentials } from '../../src/config/mask-secrets.ts';
+import { maskDsn } from '../../src/privacy/mask-secret-values.ts';
+import { maskSecretsInText } from '../../src/privacy/mask-secrets-in-text.ts';
 import { createAppDirectory } from './app-directory.ts';
 
 const app = createAppDirectory();
@@ -78,7 +79,7 @@ describe('the config dump', () => {
   });
 });
 
-describe('maskUrlCredentials and maskDsn', () => {
+describe('maskSecretsInText and maskDsn', () => {
   it.each([
     ['https://abc@o1.ingest.sentry.io/1', 'https://***@o1.ingest.sentry.io/1'],
     ['http://user:pass@host:4318/v1', 'http://***@host:4318/v1'],
@@ -89,7 +90,7 @@ describe('maskUrlCredentials and maskDsn', () => {
     ],
     ['http://plain-host:4318', 'http://plain-host:4318'],
   ])('masks %s', (input, masked) => {
-    expect(maskUrlCredentials(input)).toBe(masked);
+    expect(maskSecretsInText(input)).toBe(masked);
   });
 
   it('masks a value that is not DSN-shaped entirely, keeping only its length', () => {

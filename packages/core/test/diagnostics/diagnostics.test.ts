@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimitedReporter } from '../../src/diagnostics/rate-limited-reporter.ts';
-import { createSecretScrubber } from '../../src/diagnostics/secret-scrubber.ts';
+import { createSecretScrubber } from '../../src/privacy/create-secret-scrubber.ts';
 
 describe('createSecretScrubber', () => {
   it('masks known secrets and URL credentials', () => {

@@ -70,6 +70,26 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
     }
   });
 
+  it('gives each request failing with one shared error object its own Sentry event', async () => {
+    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    for (let request = 0; request < 3; request += 1) {
+      expect((await fetch(`${app.url}/fail-shared`)).status).toBe(500);
+    }
+    const events = await sink.waitFor((s) => {
+      const shared = s.sentry.events.filter(
+        (event) => event.exception?.values?.[0]?.value === 'a shared, module-level failure',
+      );
+      return shared.length >= 3 ? shared : undefined;
+    });
+    expect(new Set(events.map((event) => event.contexts?.trace?.trace_id)).size).toBe(3);
+    for (const event of events) {
+      const line = await app.waitForLine(
+        (candidate) => candidate.msg === 'request failed' && candidate.sentry_event_id === event.event_id,
+      );
+      expect(line.trace_id).toBe(event.contexts?.trace?.trace_id);
+    }
+  });
+
   it('gives one request that reports the same failure twice one Sentry event', async () => {
     app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
     expect((await fetch(`${app.url}/report-twice`)).status).toBe(500);

@@ -25,7 +25,7 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /** `sentry-*` members of a baggage header, decoded, as a Sentry SDK reads them. */
-function sentryEntries(baggage: string | undefined): Record<string, string> {
+export function sentryEntries(baggage: string | undefined): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const member of (baggage ?? '').split(',')) {
     const separator = member.indexOf('=');
@@ -39,7 +39,7 @@ function foreignMembers(baggage: string | undefined): string[] {
   return (baggage ?? '').split(',').filter((member) => member !== '' && !member.startsWith('sentry-'));
 }
 
-async function startDownstream() {
+export async function startDownstream() {
   const received: Received[] = [];
   const server = http.createServer((request, response) => {
     received.push({
@@ -76,7 +76,7 @@ function httpGet(url: string): Promise<void> {
 }
 
 /** The app: `/users/:id` calls the downstream with both clients; `/boom` also fails. */
-async function startApp(handle: ObservabilityHandle, downstreamUrl: string) {
+export async function startApp(handle: ObservabilityHandle, downstreamUrl: string) {
   const observer = createRequestObserver({ handle });
   const server = http.createServer((request, response) => {
     const observed = observer.start({
@@ -115,7 +115,7 @@ async function startApp(handle: ObservabilityHandle, downstreamUrl: string) {
  * The test's own requests to the app, sent untraced: this process runs tracewire, and a
  * traced fetch would replace the incoming headers a test sets with its own.
  */
-function send(url: string, init?: RequestInit): Promise<Response> {
+export function send(url: string, init?: RequestInit): Promise<Response> {
   return context.with(suppressTracing(context.active()), () => fetch(url, init));
 }
 

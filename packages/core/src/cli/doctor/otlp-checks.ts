@@ -1,4 +1,4 @@
-import { maskUrlCredentials } from '../../config/mask-secrets.ts';
+import { maskSecretsInText } from '../../privacy/mask-secrets-in-text.ts';
 import { OTLP_SIGNALS } from '../../config/otlp-endpoints.ts';
 import type { OtlpProtocol } from '../../config/types.ts';
 import { bodyExcerpt, describeConnectionFailure, retryAfterSeconds } from './connection-failures.ts';
@@ -88,7 +88,7 @@ export function checkOtlpEndpoints(
 }
 
 async function checkOtlpTarget(context: DoctorContext, target: OtlpProbeTarget): Promise<DoctorCheck> {
-  const shown = maskUrlCredentials(target.url);
+  const shown = maskSecretsInText(target.url);
   const base = {
     destination: target.destination,
     target: `${shown} (${target.protocol})`,

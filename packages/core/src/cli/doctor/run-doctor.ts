@@ -3,7 +3,7 @@ import { parseKeyValueList } from '../../config/parse-key-value-list.ts';
 import type { EnvSource } from '../../config/read-env.ts';
 import { readEnvValue } from '../../config/read-env.ts';
 import type { TracewireConfig } from '../../config/types.ts';
-import { createSecretScrubber, type SecretScrubber } from '../../diagnostics/secret-scrubber.ts';
+import { createSecretScrubber, type SecretScrubber } from '../../privacy/create-secret-scrubber.ts';
 import { createDoctorNetwork, type DoctorNetwork } from './doctor-network.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
 import { checkOtlpEndpoints, otlpTargets } from './otlp-checks.ts';

@@ -1,4 +1,4 @@
-import { maskUrlCredentials } from '../../config/mask-secrets.ts';
+import { maskSecretsInText } from '../../privacy/mask-secrets-in-text.ts';
 import { bodyExcerpt, describeConnectionFailure } from './connection-failures.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
 
@@ -23,7 +23,7 @@ export async function checkSentryApi(context: DoctorContext): Promise<DoctorChec
   const { config } = context;
   const token = config.sentry.authToken;
   const internalUrl = config.sentry.internalUrl;
-  const shown = maskUrlCredentials(internalUrl);
+  const shown = maskSecretsInText(internalUrl);
   const line = (
     check: string,
     status: DoctorCheck['status'],

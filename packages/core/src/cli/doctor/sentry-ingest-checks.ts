@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { maskDsn, maskUrlCredentials } from '../../config/mask-secrets.ts';
+import { maskDsn } from '../../privacy/mask-secret-values.ts';
+import { maskSecretsInText } from '../../privacy/mask-secrets-in-text.ts';
 import { grafanaTraceUrl } from '../../sentry/grafana-trace-link.ts';
 import { TRACEWIRE_VERSION } from '../../version.ts';
 import { bodyExcerpt, describeConnectionFailure, retryAfterSeconds } from './connection-failures.ts';
@@ -125,7 +126,7 @@ export async function checkSentryIngest(context: DoctorContext): Promise<DoctorC
     return checks;
   }
   const link = context.config.grafanaUrl
-    ? ` Trace in Grafana: ${maskUrlCredentials(grafanaTraceUrl(context.config.grafanaUrl, event.traceId))}`
+    ? ` Trace in Grafana: ${maskSecretsInText(grafanaTraceUrl(context.config.grafanaUrl, event.traceId))}`
     : '';
   checks.push(
     line(

@@ -1,19 +1,6 @@
-import { MASK } from '../privacy/mask.ts';
-import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
-
-// The config's maskers print with the privacy module's mask and judge names by its rule.
-export { MASK };
-
-/**
- * Masks credentials embedded anywhere in `text`: URL userinfo (`user:pass@`, a DSN's
- * public key), secret query parameters and `name=value` pairs, `Bearer` credentials.
- * The privacy module's `maskSecretsInText`, under the name the config code knows.
- *
- * @example
- * maskUrlCredentials('https://abc123@o1.ingest.sentry.io/123'); // 'https://***@o1.ingest.sentry.io/123'
- * maskUrlCredentials('http://user:pw@collector:4318'); // 'http://***@collector:4318'
- */
-export const maskUrlCredentials: (text: string) => string = maskSecretsInText;
+// How configured secrets are shown in messages, dumps and `tracewire config`.
+import { MASK } from './mask.ts';
+import { maskSecretsInText } from './mask-secrets-in-text.ts';
 
 /**
  * Masks a secret whose shape is unknown (a token, a malformed DSN): nothing of it is kept
@@ -37,7 +24,7 @@ export function describeMaskedSecret(value: string): string {
  */
 export function maskDsn(value: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*@/i.test(value)
-    ? maskUrlCredentials(value)
+    ? maskSecretsInText(value)
     : describeMaskedSecret(value);
 }
 
