@@ -37,6 +37,7 @@ export function createResolvedConfig(
     resourceAttributes: Object.freeze({ ...values.resourceAttributes }),
     ignoredPaths: Object.freeze([...values.ignoredPaths]) as string[],
     metrics: Object.freeze({ ...values.metrics }),
+    logs: Object.freeze({ ...values.logs }),
     sources: Object.freeze(inFieldOrder(sources)),
   } as TracewireConfig;
   const dump = (): Record<string, unknown> => maskedDump(config);

@@ -7,6 +7,7 @@ import { createSecretScrubber } from '../diagnostics/secret-scrubber.ts';
 import { formatTracewireMessage } from '../errors/catalogue.ts';
 import { installSignalHandlers } from '../lifecycle/signal-handlers.ts';
 import { createLogger } from '../logging/create-logger.ts';
+import { startOtlpLogPipeline } from '../logging/otlp-log-pipeline.ts';
 import { createMetricsPipeline } from '../metrics/create-metric-readers.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { grafanaTraceUrl } from '../sentry/grafana-trace-link.ts';
@@ -86,7 +87,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     ...Object.values(config.otlp.headers),
   ]);
   const sentryEnabled = Boolean(config.sentry.dsn) && !disabled.has('sentry');
-  const dropped: DroppedTelemetry = { spans: 0, sentryItems: 0 };
+  const dropped: DroppedTelemetry = { spans: 0, sentryItems: 0, logs: 0 };
   let droppedCounter: { add(value: number, attributes: Record<string, string>): void } | undefined;
 
   let logger: Logger | undefined;
@@ -94,8 +95,17 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     (level, fields, message) => logger?.[level](fields, message),
     scrub,
   );
+  const logsPipeline = startOtlpLogPipeline({
+    config,
+    enabled: !config.sdkDisabled && !disabled.has('logs'),
+    reporter,
+    onDropped: (count) => {
+      dropped.logs += count;
+      droppedCounter?.add(count, { 'tracewire.signal': 'logs', 'tracewire.destination': 'otlp' });
+    },
+  });
   logger = createLogger(config, {
-    destination: options.logDestination,
+    destination: logsPipeline.destination(options.logDestination),
     redactKeys: options.redactKeys,
     captureErrorLog:
       sentryEnabled && options.captureErrorLogs !== false
@@ -136,6 +146,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     metrics: !config.sdkDisabled && !disabled.has('metrics') && config.metrics.mode !== 'none',
     sentry: sentryEnabled,
     spanDestinations: [],
+    logs: logsPipeline.status,
   };
 
   const isIgnoredPath = createIgnoredPathMatcher(config.ignoredPaths);
@@ -168,7 +179,8 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     if (pipelines.metrics) {
       droppedCounter = metrics.getMeter('tracewire').createCounter('tracewire.telemetry.dropped', {
         unit: '{item}',
-        description: 'Telemetry items tracewire could not deliver (spans, Sentry envelope items).',
+        description:
+          'Telemetry items tracewire could not deliver (spans, Sentry envelope items, log records).',
       });
     }
   }
@@ -193,9 +205,16 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     const deadline = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const work = Promise.allSettled([openTelemetry?.forceFlush(), sentry?.flush(timeoutMs)]).then(
-      ([otel, sentryFlush]) =>
-        otel?.status === 'fulfilled' && (sentryFlush?.status !== 'fulfilled' || sentryFlush.value !== false),
+    const work = Promise.allSettled([
+      openTelemetry?.forceFlush(),
+      sentry?.flush(timeoutMs),
+      logsPipeline.flush(Date.now() + timeoutMs),
+    ]).then(
+      ([otel, sentryFlush, logs]) =>
+        otel?.status === 'fulfilled' &&
+        (sentryFlush?.status !== 'fulfilled' || sentryFlush.value !== false) &&
+        logs?.status === 'fulfilled' &&
+        logs.value,
     );
     try {
       return await Promise.race([work, deadline]);
@@ -214,7 +233,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     flush,
     shutdown(timeoutMs = config.shutdownTimeoutMs) {
       shutdownPromise ??= (async () => {
-        const pending = new Set(['tracing', 'sentry', 'metrics']);
+        const pending = new Set(['tracing', 'sentry', 'metrics', 'logs']);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => {
           timer = setTimeout(() => {
@@ -231,6 +250,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
             track('tracing', openTelemetry?.shutdown()),
             track('sentry', sentry?.close(timeoutMs)),
             track('metrics', metricsPipeline.close()),
+            track('logs', logsPipeline.shutdown(Date.now() + timeoutMs)),
           ]),
           deadline,
         ]);
@@ -247,6 +267,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     traceUrl: (traceId) => (config.grafanaUrl ? grafanaTraceUrl(config.grafanaUrl, traceId) : undefined),
     metricsEndpoint: () => metricsPipeline.prometheusEndpoint,
     dropped: () => ({ ...dropped }),
+    logRecords: () => logsPipeline.counts(),
   };
   setObservability(handle);
 
