@@ -454,7 +454,7 @@ export const SETTING = Object.freeze({
     variables: [
       {
         name: 'OTEL_LOGS_EXPORTER',
-        example: 'otlp',
+        example: 'none',
         description:
           'Where log records go besides stdout: otlp sends every line the logger writes to the OTLP logs endpoint, from a worker thread; none does not export them.',
       },
