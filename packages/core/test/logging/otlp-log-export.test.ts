@@ -25,7 +25,11 @@ describe('OTLP log export', () => {
   it('sends every line as a LogRecord with the line’s trace context, severity, attributes and the spans’ resource', async () => {
     sink = await startTestSink();
     const stdout = memoryDestination();
-    handle = initObservability({ env: { ...quietEnv, ...sink.env }, logDestination: stdout, handleSignals: false });
+    handle = initObservability({
+      env: { ...quietEnv, ...sink.env },
+      logDestination: stdout,
+      handleSignals: false,
+    });
     expect(handle.pipelines.logs).toMatchObject({ exporting: true, stdout: true });
     const observability = handle;
 
@@ -48,14 +52,29 @@ describe('OTLP log export', () => {
     expect(record?.attributes.order).toBe(42);
     expect(record?.attributes.customer).toEqual({ tier: 'gold' });
     // Trace fields live in the record's fields, base fields in the resource.
-    for (const key of ['trace_id', 'span_id', 'trace_flags', 'service', 'env', 'version', 'msg', 'level', 'time'])
+    for (const key of [
+      'trace_id',
+      'span_id',
+      'trace_flags',
+      'service',
+      'env',
+      'version',
+      'msg',
+      'level',
+      'time',
+    ])
       expect(record?.attributes).not.toHaveProperty(key);
     const line = stdout.lines.find((entry) => entry.msg === 'order delayed');
     expect(Number(BigInt(record?.timeUnixNano ?? '0') / 1_000_000n)).toBe(line?.time);
 
     // The same resource as the span: Tempo and Loki agree on who spoke.
     const span = sink.spans.find((candidate) => candidate.name === 'work');
-    for (const key of ['service.name', 'service.version', 'deployment.environment.name', 'service.instance.id'])
+    for (const key of [
+      'service.name',
+      'service.version',
+      'deployment.environment.name',
+      'service.instance.id',
+    ])
       expect(record?.resource[key]).toBe(span?.resource[key]);
     expect(record?.resource['service.name']).toBe('log-export-test');
     expect(record?.resource['deployment.environment.name']).toBe('staging');
@@ -81,7 +100,10 @@ describe('OTLP log export', () => {
       logDestination: memoryDestination(),
       handleSignals: false,
     });
-    handle.logger.info({ password: 'hunter2-secret', headers: { authorization: 'Bearer tok-secret' } }, 'login');
+    handle.logger.info(
+      { password: 'hunter2-secret', headers: { authorization: 'Bearer tok-secret' } },
+      'login',
+    );
     await handle.flush();
     const record = await sink.waitFor((s) => s.logs.find((log) => log.body === 'login'));
     expect(JSON.stringify(record)).not.toContain('hunter2-secret');
