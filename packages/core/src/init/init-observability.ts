@@ -100,7 +100,6 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     enabled: !config.sdkDisabled && !disabled.has('logs'),
     reporter,
     onDropped: (count) => {
-      dropped.logs += count;
       droppedCounter?.add(count, { 'tracewire.signal': 'logs', 'tracewire.destination': 'otlp' });
     },
   });
@@ -266,7 +265,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     isIgnoredPath,
     traceUrl: (traceId) => (config.grafanaUrl ? grafanaTraceUrl(config.grafanaUrl, traceId) : undefined),
     metricsEndpoint: () => metricsPipeline.prometheusEndpoint,
-    dropped: () => ({ ...dropped }),
+    dropped: () => ({ ...dropped, logs: logsPipeline.counts().dropped }),
     logRecords: () => logsPipeline.counts(),
   };
   setObservability(handle);

@@ -62,7 +62,7 @@ export interface OtlpLogPipelineOptions {
   /** False when the logs pipeline is switched off (invalid settings, SDK disabled). */
   enabled: boolean;
   reporter: ProblemReporter;
-  /** Called with lines that will never be delivered, for `tracewire.telemetry.dropped`. */
+  /** Called (at most once per tick) with lines that will never be delivered, for `tracewire.telemetry.dropped`. */
   onDropped(count: number): void;
   /** The worker entry; found next to this module when absent. */
   workerUrl?: URL;
@@ -140,13 +140,29 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
   const waiting = new Map<number, () => void>();
   let activeWaits = 0;
 
-  const drop = (count: number) => {
-    if (count <= 0) return;
-    dropped += count;
+  // Drops are counted at once (counts() is exact at any moment) but reported to the
+  // metric once per tick: in a burst, a counter update per dropped line would cost the
+  // app's thread more than the line itself.
+  let unreportedDrops = 0;
+  let dropReportScheduled = false;
+  const reportDrops = () => {
+    dropReportScheduled = false;
+    const count = unreportedDrops;
+    unreportedDrops = 0;
+    if (count === 0) return;
     try {
       options.onDropped(count);
     } catch {
       // Counting must never break logging.
+    }
+  };
+  const drop = (count: number) => {
+    if (count <= 0) return;
+    dropped += count;
+    unreportedDrops += count;
+    if (!dropReportScheduled) {
+      dropReportScheduled = true;
+      setImmediate(reportDrops).unref();
     }
   };
 
@@ -307,6 +323,7 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
         pending = '';
         pendingCount = 0;
         drop(lost);
+        reportDrops();
         const ending = worker;
         worker = undefined;
         if (ending) {
