@@ -93,5 +93,5 @@ describe.skipIf(notBuiltReason)(`Express log lines over OTLP ${notBuiltReason}`,
           (log) => log.body === line.msg && Number(BigInt(log.timeUnixNano) / 1_000_000n) === line.time,
         ),
       ).toBe(true);
-  }, 30_000);
+  });
 });

@@ -101,5 +101,5 @@ describe.skipIf(!packagesAreBuilt)('Fastify log lines over OTLP (needs `pnpm bui
           (log) => log.body === line.msg && Number(BigInt(log.timeUnixNano) / 1_000_000n) === line.time,
         ),
       ).toBe(true);
-  }, 30_000);
+  });
 });

@@ -245,9 +245,10 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
       version: TRACEWIRE_VERSION,
     };
     try {
-      // No stdout/stderr of its own and no env copy beyond what it needs: the worker
-      // only encodes and sends.
-      worker = new Worker(workerUrl, { workerData, stdout: true, stderr: true });
+      // The worker only encodes and sends: it gets none of the app's preloads (execArgv
+      // would repeat `--import @tracewire/core/register` and the app's own), and its
+      // stdout/stderr are not the app's.
+      worker = new Worker(workerUrl, { workerData, execArgv: [], stdout: true, stderr: true });
     } catch (error) {
       onWorkerGone(error instanceof Error ? error.message : 'the log export worker did not start');
       return;
