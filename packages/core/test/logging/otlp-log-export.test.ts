@@ -140,6 +140,24 @@ describe('OTLP log export', () => {
     expect(handle.logRecords()).toEqual({ written: 0, delivered: 0, dropped: 0, queued: 0 });
   });
 
+  it('does not export when a log export setting is invalid, and keeps stdout', async () => {
+    sink = await startTestSink();
+    const stdout = memoryDestination();
+    handle = initObservability({
+      env: { ...quietEnv, ...sink.env, OTEL_BLRP_MAX_QUEUE_SIZE: 'many', TRACEWIRE_LOG_STDOUT: 'false' },
+      logDestination: stdout,
+      handleSignals: false,
+    });
+    handle.logger.info('still on stdout');
+    expect(handle.pipelines.logs.exporting).toBe(false);
+    expect(stdout.lines.some((line) => line.msg === 'still on stdout')).toBe(true);
+    const configLine = stdout.lines.find((line) => line.code === 'TW_CONFIG_INVALID');
+    expect(String(configLine?.msg)).toContain('OTEL_BLRP_MAX_QUEUE_SIZE');
+    expect(configLine?.disabled).toEqual(['logs']);
+    // Traces still flow: only the log export is off.
+    expect(handle.pipelines.tracing).toBe(true);
+  });
+
   it('drops lines beyond the queue limit without blocking, counts them, and still delivers the rest', async () => {
     sink = await startTestSink();
     await sink.setFailure('hang', { target: 'otlp' });
