@@ -147,10 +147,10 @@ describe('datasource provisioning', () => {
     const query = tempo.tracesToLogsV2.query;
     const [selector, ...stages] = query.split(' | ');
     // The stream selector holds only the service tags; the trace ID is filtered after it.
-    expect(selector).toBe('{${__tags}}');
+    expect(selector).toBe(`{\${__tags}}`);
     expect(stages).toEqual([
       'json trace_id_line="trace_id"',
-      'trace_id="${__span.traceId}" or trace_id_line="${__span.traceId}"',
+      `trace_id="\${__span.traceId}" or trace_id_line="\${__span.traceId}"`,
     ]);
     // The JSON field the json stage lifts is the one tracewire writes into every line.
     const loki = readStackYaml<{
