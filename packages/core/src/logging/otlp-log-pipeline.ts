@@ -253,10 +253,11 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
       onWorkerGone(error instanceof Error ? error.message : 'the log export worker did not start');
       return;
     }
-    worker.unref();
     worker.on('message', onReply);
     worker.on('error', (error) => onWorkerGone(`the log export worker stopped: ${error.message}`));
     worker.on('exit', () => onWorkerGone('the log export worker exited'));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    if (activeWaits === 0) worker.unref();
     postPending();
   };
 
