@@ -179,6 +179,11 @@ describe('datasource provisioning', () => {
     const eventId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
     const line = JSON.stringify({ level: 'error', msg: 'payment failed', sentry_event_id: eventId });
     expect(new RegExp(sentryLink?.matcherRegex as string).exec(line)?.[1]).toBe(eventId);
+    // OTLP records carry it as an attribute, which Loki keeps as structured metadata.
+    const byLabel = ((datasource('loki').jsonData?.derivedFields ?? []) as Record<string, string>[]).find(
+      (field) => field.matcherType === 'label' && field.matcherRegex === 'sentry_event_id',
+    );
+    expect(byLabel?.url).toBe(sentryLink?.url);
   });
 
   it('links traces to logs, metrics, the service map and Loki search', () => {
@@ -384,6 +389,14 @@ describe('Service overview dashboard', () => {
     const logs = panels.find((panel) => panel.type === 'logs');
     expect(logs?.datasource?.uid).toBe('loki');
     expect(logs?.targets?.[0]?.expr).toBe('{service_name=~"$service"}');
+  });
+
+  it('counts log lines by the severity Loki keeps for OTLP records, without parsing the line as JSON', () => {
+    // Loki 3 stores an OTLP record's severity text as structured metadata; the body of a
+    // record tracewire exports is the message, not JSON, so a `| json` stage would drop it.
+    const expr = titled('Log lines by level').targets?.[0]?.expr ?? '';
+    expect(expr).toBe('sum by (severity_text) (count_over_time({service_name=~"$service"} [$__auto]))');
+    expect(expr).not.toContain('| json');
   });
 
   it('links the request panels to the traces of a route in Tempo', () => {
