@@ -93,6 +93,30 @@ describe('OTLP log export', () => {
     expect(counts.delivered).toBe(sink.logs.length);
   });
 
+  it('sends OTLP/JSON with the configured headers when the protocol is http/json, and never logs a header value', async () => {
+    sink = await startTestSink();
+    const stdout = memoryDestination();
+    handle = initObservability({
+      env: {
+        ...quietEnv,
+        ...sink.env,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-log-token=header-secret-value',
+      },
+      logDestination: stdout,
+      handleSignals: false,
+    });
+    handle.logger.info({ step: 3 }, 'json encoded');
+    await handle.flush();
+    const record = await sink.waitFor((s) => s.logs.find((log) => log.body === 'json encoded'));
+    expect(record.attributes.step).toBe(3);
+    const request = sink.requests.find((candidate) => candidate.endpoint === 'logs');
+    expect(String(request?.headers['content-type'])).toContain('application/json');
+    expect(request?.headers['x-log-token']).toBe('header-secret-value');
+    expect(JSON.stringify(stdout.lines)).not.toContain('header-secret-value');
+    expect(JSON.stringify(sink.logs)).not.toContain('header-secret-value');
+  });
+
   it('exports the line as redacted on the main thread', async () => {
     sink = await startTestSink();
     handle = initObservability({
