@@ -21,7 +21,13 @@ export interface LogsPipelineShape<Status> {
   shutdown(deadline: number): Promise<void>;
 }
 
-/** What `tracewire config` and the startup summary say about log export. */
+/**
+ * Where log lines go, as the handle's `pipelines.logs` and the startup summary report it.
+ *
+ * @example
+ * const { exporting, endpoint, stdout } = observability.pipelines.logs;
+ * if (exporting) console.log(`log records to ${endpoint}${stdout ? ' and stdout' : ''}`);
+ */
 export interface LogsPipelineStatus {
   /** True when lines are exported as OTLP log records. */
   exporting: boolean;
@@ -34,6 +40,11 @@ export interface LogsPipelineStatus {
 /**
  * Lines counted by the OTLP log export. Once flushed, `written = delivered + dropped`;
  * in between, the difference is `queued`.
+ *
+ * @example
+ * await observability.flush();
+ * const { written, delivered, dropped } = observability.logRecords();
+ * console.log(`${delivered} of ${written} lines delivered, ${dropped} dropped`);
  */
 export interface LogRecordCounts {
   /** Lines the logger handed to the export. */
