@@ -1,7 +1,10 @@
 // Logging micro-benchmark, one logger per process so the plain-pino baseline never runs
 // with tracewire's instrumentation loaded. Usage: node logging.mjs '<json options>' with
-// { mode: 'plain' | 'tracewire', lines }; BENCH_LOG_FILE names the output file. Prints
-// one JSON line: { linesPerSec, lines, seconds, bytesPerLine, traceFields }.
+// { mode: 'plain' | 'tracewire' | 'tracewire-otlp', lines }; BENCH_LOG_FILE names the
+// output file. Prints one JSON line: { linesPerSec, lines, seconds, bytesPerLine,
+// traceFields, mainThreadMicrosPerLine, logRecords }. mainThreadMicrosPerLine is this
+// thread's CPU time (process.threadCpuUsage), so work done in tracewire's log export
+// worker thread is not counted, while handing it the lines is.
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import pino from 'pino';
@@ -21,13 +24,22 @@ const destination = pino.destination({ dest: benchLogFile(), sync: true });
 let logger;
 let withinSpan = (fn) => fn();
 let shutdown = async () => {};
+let logRecords = () => undefined;
 if (mode === 'plain') {
   logger = pino({ level: 'info' }, destination);
-} else if (mode === 'tracewire') {
+} else if (mode === 'tracewire' || mode === 'tracewire-otlp') {
   const { initTracewireForBench } = await import('./variants/tracewire-init.mjs');
   const handle = await initTracewireForBench({ logDestination: destination });
   logger = handle.logger;
-  shutdown = () => handle.shutdown();
+  shutdown = async () => {
+    // Untimed: whatever the worker still holds is delivered (or counted as dropped) first.
+    await handle.flush(30_000);
+    if (mode === 'tracewire-otlp') {
+      const counts = handle.logRecords();
+      logRecords = () => counts;
+    }
+    await handle.shutdown();
+  };
   const { trace } = await import('@opentelemetry/api');
   const tracer = trace.getTracer('tracewire-bench');
   // The span that a request handler's log line would be inside of; it is what makes
@@ -54,9 +66,12 @@ async function writeLines(count, label) {
 
 // Untimed warmup so both loggers are measured with optimised code.
 await withinSpan(() => writeLines(Math.max(1_000, Math.floor(lines / 10)), 'warmup'));
+const cpuBefore = process.threadCpuUsage();
 const started = performance.now();
 await withinSpan(() => writeLines(lines, 'measured'));
 const seconds = (performance.now() - started) / 1_000;
+const cpu = process.threadCpuUsage(cpuBefore);
+const mainThreadMicrosPerLine = (cpu.user + cpu.system) / lines;
 await shutdown();
 
 // A logger that silently dropped the trace fields would look cheaper than it is. The last
@@ -75,6 +90,8 @@ process.stdout.write(
     seconds,
     bytesPerLine,
     traceFields: typeof parsed.trace_id === 'string' && typeof parsed.span_id === 'string',
+    mainThreadMicrosPerLine,
+    logRecords: logRecords(),
   })}\n`,
 );
 process.exit(0);

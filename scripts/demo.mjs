@@ -517,7 +517,45 @@ function collect(traceId, sink, services) {
     const count = services.get(name)?.lines.filter((line) => line.trace_id === traceId).length ?? 0;
     if (count > 0) logs.set(name, count);
   }
-  return { spans, events, logs, pythonTransactions, nodeSamplingContext };
+  return {
+    spans,
+    events,
+    logs,
+    pythonTransactions,
+    nodeSamplingContext,
+    otlpLogs: otlpLogRecordsOf(traceId, sink),
+  };
+}
+
+/**
+ * The log records of one trace that arrived over OTLP (tracewire's log export), by
+ * service: the same lines as stdout, as a collector and Loki would receive them.
+ */
+function otlpLogRecordsOf(traceId, sink) {
+  const byService = new Map();
+  for (const record of sink.logs) {
+    if (record.traceId !== traceId) continue;
+    const service = String(record.resource['service.name']);
+    const records = byService.get(service) ?? [];
+    records.push(record);
+    byService.set(service, records);
+  }
+  return byService;
+}
+
+/** "3 lines on stdout, 3 OTLP records (2 info, 1 error)": both ways a service's lines left it. */
+function describeLogDelivery(stdoutCount, records = []) {
+  const severities = new Map();
+  for (const record of records) {
+    const severity = record.severityText || String(record.severityNumber);
+    severities.set(severity, (severities.get(severity) ?? 0) + 1);
+  }
+  const bySeverity = [...severities].map(([severity, count]) => `${count} ${severity}`).join(', ');
+  const otlp =
+    records.length === 0
+      ? dim('no OTLP records')
+      : `${records.length} OTLP record${records.length === 1 ? '' : 's'} ${dim(`(${bySeverity})`)}`;
+  return `${stdoutCount} line${stdoutCount === 1 ? '' : 's'} on stdout, ${otlp}`;
 }
 
 /** What did not line up for one request; empty when it all did. */
@@ -678,7 +716,10 @@ function traceLines(traceId, found) {
   lines.push(
     ...formatServiceRows(
       'logs',
-      [...found.logs].map(([service, count]) => [service, `${count} line${count === 1 ? '' : 's'}`]),
+      [...new Set([...found.logs.keys(), ...found.otlpLogs.keys()])].map((service) => [
+        service,
+        describeLogDelivery(found.logs.get(service) ?? 0, found.otlpLogs.get(service)),
+      ]),
     ),
   );
   return lines;
@@ -788,7 +829,7 @@ function keepInstructions(sink, services) {
   const fastify = services.get('fastify-app').url;
   console.log(bold('\nRunning until Ctrl-C.'));
   console.log(
-    `  ${'sink'.padEnd(13)}${sink.url}  ${dim('OTLP/HTTP /v1/traces, /v1/metrics; Sentry envelopes')}`,
+    `  ${'sink'.padEnd(13)}${sink.url}  ${dim('OTLP/HTTP /v1/traces, /v1/metrics, /v1/logs; Sentry envelopes')}`,
   );
   for (const service of services.values()) console.log(`  ${service.name.padEnd(13)}${service.url}`);
   console.log('\nTry:');

@@ -20,19 +20,29 @@ export const LOGGING_MODES = [
   {
     mode: 'tracewire',
     label: 'tracewire logger in an active span',
-    // Same pipelines as the tracewire full variant: the logger's cost includes whatever
-    // tracewire does per line with them enabled.
-    env: (sink) => ({
-      SENTRY_DSN: sink.sentryDsn,
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin,
-      OTEL_SERVICE_NAME: 'tracewire-bench',
-      SENTRY_RELEASE: 'tracewire-bench@0.0.0',
-      SENTRY_TRACE_SAMPLE_RATE: '1',
-      TRACEWIRE_METRICS: 'otlp',
-      LOG_LEVEL: 'info',
-    }),
+    env: (sink) => ({ ...tracewireLoggingEnv(sink), OTEL_LOGS_EXPORTER: 'none' }),
+  },
+  {
+    mode: 'tracewire-otlp',
+    label: 'tracewire logger in an active span, OTLP log export on',
+    // The same line as above, also exported as an OTLP log record from the worker thread.
+    env: (sink) => ({ ...tracewireLoggingEnv(sink), OTEL_LOGS_EXPORTER: 'otlp' }),
   },
 ];
+
+// Same pipelines as the tracewire full variant: the logger's cost includes whatever
+// tracewire does per line with them enabled.
+function tracewireLoggingEnv(sink) {
+  return {
+    SENTRY_DSN: sink.sentryDsn,
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin,
+    OTEL_SERVICE_NAME: 'tracewire-bench',
+    SENTRY_RELEASE: 'tracewire-bench@0.0.0',
+    SENTRY_TRACE_SAMPLE_RATE: '1',
+    TRACEWIRE_METRICS: 'otlp',
+    LOG_LEVEL: 'info',
+  };
+}
 
 async function runOnce(mode, lines, env, logFile) {
   const child = spawnTracked(
@@ -59,8 +69,10 @@ async function runOnce(mode, lines, env, logFile) {
 export async function runLogging(tracewireAvailability, { sink, logDir, settings }, log) {
   const results = LOGGING_MODES.map((mode) => ({
     ...mode,
-    availability: mode.mode === 'tracewire' ? tracewireAvailability : { available: true },
+    availability: mode.mode === 'plain' ? { available: true } : tracewireAvailability,
     samples: [],
+    mainThreadMicros: [],
+    logRecords: [],
     bytesPerLine: [],
     traceFields: [],
     failure: undefined,
@@ -74,8 +86,14 @@ export async function runLogging(tracewireAvailability, { sink, logDir, settings
         result.samples.push(sample.linesPerSec);
         result.traceFields.push(sample.traceFields);
         result.bytesPerLine.push(sample.bytesPerLine);
+        result.mainThreadMicros.push(sample.mainThreadMicrosPerLine);
+        if (sample.logRecords) result.logRecords.push(sample.logRecords);
         log(
-          `logging ${round}/${settings.loggingRounds} ${result.mode}: ${Math.round(sample.linesPerSec)} lines/s`,
+          `logging ${round}/${settings.loggingRounds} ${result.mode}: ${Math.round(sample.linesPerSec)} lines/s, ` +
+            `${sample.mainThreadMicrosPerLine.toFixed(2)} µs main-thread CPU per line` +
+            (sample.logRecords
+              ? `, OTLP delivered ${sample.logRecords.delivered} / dropped ${sample.logRecords.dropped} of ${sample.logRecords.written}`
+              : ''),
         );
       } catch (error) {
         result.failure = error.message;
@@ -99,12 +117,23 @@ export async function runLogging(tracewireAvailability, { sink, logDir, settings
       samples: result.samples,
       bytesPerLine: median(result.bytesPerLine),
       traceFields: result.traceFields.every(Boolean),
+      mainThreadMicrosPerLine: median(result.mainThreadMicros),
+      // The burst's outcome per run: what the receiver got and what was dropped, counted
+      // by tracewire itself (written = delivered + dropped after the final flush).
+      logRecords: result.logRecords.length > 0 ? result.logRecords : undefined,
     };
   });
   const plain = rows.find((row) => row.mode === 'plain');
+  const withoutExport = rows.find((row) => row.mode === 'tracewire');
   for (const row of rows) {
     row.ratioToPlain =
       row.status === 'ok' && plain.status === 'ok' ? ratio(row.linesPerSec, plain.linesPerSec) : null;
+    // Main-thread CPU per line relative to the same tracewire line without export: the
+    // cost the OTLP log export adds to the application's thread.
+    row.mainThreadRatioToNoExport =
+      row.status === 'ok' && withoutExport?.status === 'ok'
+        ? ratio(row.mainThreadMicrosPerLine, withoutExport.mainThreadMicrosPerLine)
+        : null;
   }
   return { lines: settings.loggingLines, rounds: settings.loggingRounds, rows };
 }

@@ -88,6 +88,16 @@ export function evaluateTargets({ throughput = [], startup = [], memory = [], lo
       unit: 'percent',
       status: status([tracewireLogger], measured, (value) => value >= 0.85),
     });
+    const withExport = logging.rows.find((row) => row.mode === 'tracewire-otlp');
+    const exportCost = okValue(withExport, 'mainThreadRatioToNoExport');
+    targets.push({
+      target: 'main-thread CPU per line with OTLP log export ≤ 1.3× without',
+      framework: null,
+      required: '≤ 1.3×',
+      measured: exportCost,
+      unit: 'times',
+      status: status([withExport, tracewireLogger], exportCost, (value) => value <= 1.3),
+    });
   }
 
   for (const framework of FRAMEWORKS) {

@@ -120,7 +120,7 @@ describe('pnpm bench --quick', () => {
     for (const row of report.startup) expectRanOrPending(row, () => expect(row.medianMs).toBeGreaterThan(0));
     expect(report.memory.length).toBeGreaterThan(0);
     for (const row of report.memory) expectRanOrPending(row, () => expect(row.rssAfterMb).toBeGreaterThan(0));
-    expect(report.logging.rows.map((row) => row.mode)).toEqual(['plain', 'tracewire']);
+    expect(report.logging.rows.map((row) => row.mode)).toEqual(['plain', 'tracewire', 'tracewire-otlp']);
     for (const row of report.logging.rows)
       expectRanOrPending(row, () => expect(row.linesPerSec).toBeGreaterThan(0));
   });

@@ -7,5 +7,7 @@ export default defineConfig(
     adapter: 'src/adapter.ts',
     register: 'src/register.ts',
     cli: 'src/cli.ts',
+    // Started as a worker thread by the OTLP log export: it must be a file of its own in dist.
+    'otlp-log-worker': 'src/logging/otlp-log-worker.ts',
   }),
 );

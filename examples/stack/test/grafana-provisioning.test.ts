@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { grafanaTraceUrl, initObservability, TEMPO_DATASOURCE_UID } from '@tracewire/core';
 import { createRequestObserver } from '@tracewire/core/adapter';
+import { type ReceivedLogRecord, startTestSink } from '@tracewire/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -115,6 +116,55 @@ describe('datasource provisioning', () => {
     expect(traceId).toBe(JSON.parse(line).trace_id);
   });
 
+  it('links OTLP log records to traces: a label-matched derived field on the trace_id structured metadata', async () => {
+    const fields = (datasource('loki').jsonData?.derivedFields ?? []) as Record<string, string>[];
+    const byLabel = fields.find((field) => field.matcherType === 'label');
+    expect(byLabel).toMatchObject({
+      matcherType: 'label',
+      matcherRegex: 'trace_id',
+      datasourceUid: 'tempo',
+      url: `\${__value.raw}`,
+    });
+    // Beside the regex field, not instead of it: lines shipped as text still link.
+    expect(
+      fields.filter((field) => field.datasourceUid === 'tempo').map((field) => field.matcherType),
+    ).toEqual(['regex', 'label']);
+    // Loki 3 stores an OTLP record's trace ID as structured metadata "trace_id" (hex). The
+    // record tracewire really exports carries the trace ID of the line it came from.
+    const { line, record } = await realExportedLogRecord();
+    expect(record.traceId).toBe(JSON.parse(line).trace_id);
+    expect(record.traceId).toMatch(/^[0-9a-f]{32}$/);
+    // ...and not inside its body, which is why the regex field alone no longer matches.
+    expect(String(record.body)).not.toContain(record.traceId as string);
+  });
+
+  it('finds a trace’s logs both as OTLP structured metadata and in JSON lines, never through an index label', () => {
+    const tempo = datasource('tempo').jsonData as unknown as { tracesToLogsV2: { query: string } };
+    const query = tempo.tracesToLogsV2.query;
+    const [selector, ...stages] = query.split(' | ');
+    // The stream selector holds only the service tags; the trace ID is filtered after it.
+    expect(selector).toBe(`{\${__tags}}`);
+    expect(stages).toEqual([
+      'json trace_id_line="trace_id"',
+      `trace_id="\${__span.traceId}" or trace_id_line="\${__span.traceId}"`,
+    ]);
+    // The JSON field the json stage lifts is the one tracewire writes into every line.
+    const loki = readStackYaml<{
+      limits_config: {
+        allow_structured_metadata: boolean;
+        otlp_config: {
+          resource_attributes: { attributes_config: { action: string; attributes: string[] }[] };
+        };
+      };
+    }>('loki.yaml');
+    expect(loki.limits_config.allow_structured_metadata).toBe(true);
+    const indexed = loki.limits_config.otlp_config.resource_attributes.attributes_config
+      .filter((entry) => entry.action === 'index_label')
+      .flatMap((entry) => entry.attributes);
+    for (const attribute of ['trace_id', 'span_id', 'trace.id', 'span.id'])
+      expect(indexed).not.toContain(attribute);
+  });
+
   it('links error log lines to their Sentry event', () => {
     const sentryLink = ((datasource('loki').jsonData?.derivedFields ?? []) as Record<string, string>[]).find(
       (field) => field.matcherRegex?.includes('sentry_event_id'),
@@ -125,6 +175,11 @@ describe('datasource provisioning', () => {
     const eventId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
     const line = JSON.stringify({ level: 'error', msg: 'payment failed', sentry_event_id: eventId });
     expect(new RegExp(sentryLink?.matcherRegex as string).exec(line)?.[1]).toBe(eventId);
+    // OTLP records carry it as an attribute, which Loki keeps as structured metadata.
+    const byLabel = ((datasource('loki').jsonData?.derivedFields ?? []) as Record<string, string>[]).find(
+      (field) => field.matcherType === 'label' && field.matcherRegex === 'sentry_event_id',
+    );
+    expect(byLabel?.url).toBe(sentryLink?.url);
   });
 
   it('links traces to logs, metrics, the service map and Loki search', () => {
@@ -132,7 +187,7 @@ describe('datasource provisioning', () => {
     expect(tempo.tracesToLogsV2).toMatchObject({
       datasourceUid: 'loki',
       filterByTraceID: true,
-      query: `{\${__tags}} |= "\${__trace.traceId}"`,
+      query: `{\${__tags}} | json trace_id_line="trace_id" | trace_id="\${__span.traceId}" or trace_id_line="\${__span.traceId}"`,
       tags: [{ key: 'service.name', value: 'service_name' }],
     });
     expect(tempo.tracesToMetrics.datasourceUid).toBe('prometheus');
@@ -332,6 +387,14 @@ describe('Service overview dashboard', () => {
     expect(logs?.targets?.[0]?.expr).toBe('{service_name=~"$service"}');
   });
 
+  it('counts log lines by the severity Loki keeps for OTLP records, without parsing the line as JSON', () => {
+    // Loki 3 stores an OTLP record's severity text as structured metadata; the body of a
+    // record tracewire exports is the message, not JSON, so a `| json` stage would drop it.
+    const expr = titled('Log lines by level').targets?.[0]?.expr ?? '';
+    expect(expr).toBe('sum by (severity_text) (count_over_time({service_name=~"$service"} [$__auto]))');
+    expect(expr).not.toContain('| json');
+  });
+
   it('links the request panels to the traces of a route in Tempo', () => {
     for (const title of [
       'Request rate by route',
@@ -355,6 +418,42 @@ function groupingLabels(panel: DashboardPanel): string[] {
 }
 
 /** A log line written by tracewire inside a request span, as a service prints it. */
+/** A request log line and the OTLP record tracewire exported for it, as the sink decoded it. */
+async function realExportedLogRecord(): Promise<{ line: string; record: ReceivedLogRecord }> {
+  const sink = await startTestSink();
+  const lines: string[] = [];
+  const handle = initObservability({
+    env: { ...sink.env, OTEL_SERVICE_NAME: 'stack-otlp-log-test', TRACEWIRE_METRICS: 'none', SENTRY_DSN: '' },
+    logDestination: new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+    handleSignals: false,
+  });
+  try {
+    const observer = createRequestObserver({ handle, accessLog: false });
+    const observed = observer.start({
+      method: 'GET',
+      url: '/orders/8',
+      headers: {},
+      setResponseHeader: () => {},
+    });
+    observed.setRoute('/orders/:id');
+    observed.run(() => observed.log.info({ order: 8 }, 'loading order over otlp'));
+    observed.finish(200);
+    await handle.flush();
+    const record = await sink.waitFor((s) => s.logs.find((log) => log.body === 'loading order over otlp'));
+    const line = lines.find((candidate) => candidate.includes('loading order over otlp'));
+    if (!line) throw new Error('tracewire wrote no request log line');
+    return { line: line.trim(), record };
+  } finally {
+    await handle.shutdown();
+    await sink.close();
+  }
+}
+
 async function realRequestLogLine(): Promise<string> {
   const lines: string[] = [];
   const handle = initObservability({

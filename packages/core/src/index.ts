@@ -6,6 +6,7 @@ export type {
   LoadConfigInput,
   LoadConfigResult,
   LogLevel,
+  LogsExporter,
   MetricsMode,
   OtlpProtocol,
   TracewireConfig,
@@ -32,6 +33,7 @@ export type {
   PipelineStatus,
 } from './init/handle.ts';
 export { initObservability } from './init/init-observability.ts';
+export type { LogRecordCounts, LogsPipelineStatus } from './logging/otlp-log-pipeline.ts';
 export { activeTraceFields, type TraceFields } from './logging/trace-fields.ts';
 export { capturedEventId } from './sentry/capture-once.ts';
 export { grafanaTraceUrl, TEMPO_DATASOURCE_UID } from './sentry/grafana-trace-link.ts';

@@ -31,3 +31,9 @@ export const DEFAULT_IGNORED_PATHS: readonly string[] = Object.freeze([
 export const DEFAULT_PROMETHEUS_PORT = 9464;
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+
+/** The OpenTelemetry specification's batch log record processor defaults (`OTEL_BLRP_*`). */
+export const DEFAULT_LOGS_MAX_QUEUE_SIZE = 2048;
+export const DEFAULT_LOGS_MAX_EXPORT_BATCH_SIZE = 512;
+export const DEFAULT_LOGS_SCHEDULE_DELAY_MS = 1000;
+export const DEFAULT_LOGS_EXPORT_TIMEOUT_MS = 30_000;

@@ -177,6 +177,7 @@ function resolveConfig(input: LoadConfigInput): Omit<ConfigResolutionResult, 'di
   const otlp = resolveOtlpSettings(resolution);
   const sdkDisabled = resolveSdkDisabled(resolution);
   const metrics = resolveMetrics(resolution, otlp.metricsEndpoint);
+  const logs = resolveLogs(resolution, otlp.logsEndpoint);
 
   const values = {
     serviceName,
@@ -190,6 +191,7 @@ function resolveConfig(input: LoadConfigInput): Omit<ConfigResolutionResult, 'di
     logLevel: resolution.resolve(SETTING.logLevel),
     ignoredPaths: resolution.resolve(SETTING.ignoredPaths),
     metrics,
+    logs,
     strict: resolution.resolve(SETTING.strict),
     shutdownTimeoutMs: resolution.resolve({
       ...SETTING.shutdownTimeoutMs,
@@ -346,6 +348,46 @@ function resolveMetrics(
   }
   const prometheusPort = resolution.resolve(SETTING.prometheusPort);
   return { mode, prometheusPort };
+}
+
+/**
+ * Log export defaults to otlp once a logs endpoint is known, like metrics. Asking for otlp
+ * without one is an issue that switches off only the log export (the table maps it).
+ */
+function resolveLogs(
+  resolution: ConfigResolution,
+  logsEndpoint: string | undefined,
+): TracewireConfig['logs'] {
+  const given = resolution.lookup(SETTING.logsExporter);
+  let exporter = given.found
+    ? resolution.record('logs.exporter', given.value, given.source)
+    : resolution.record('logs.exporter', logsEndpoint === undefined ? 'none' : 'otlp', 'default');
+  if (
+    given.found &&
+    given.value === 'otlp' &&
+    logsEndpoint === undefined &&
+    !resolution.wasRejected('otlp.logsEndpoint')
+  ) {
+    const variable = given.source === 'code' ? 'options.logsExporter' : 'OTEL_LOGS_EXPORTER';
+    resolution.markRejected('logs.exporter');
+    resolution.issues.push(
+      createConfigIssue('TW_CONFIG_MISSING_OTLP_ENDPOINT', {
+        variable,
+        received: '"otlp"',
+        expected: `a logs endpoint in ${OTLP_BASE_ENDPOINT_VARIABLE} or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT when logs are exported over otlp`,
+        hint: `Set ${OTLP_BASE_ENDPOINT_VARIABLE} (for example http://otel-collector:4318), or use none.`,
+      }),
+    );
+    exporter = resolution.record('logs.exporter', SETTING.logsExporter.fallback, 'default');
+  }
+  return {
+    exporter,
+    stdout: resolution.resolve(SETTING.logStdout),
+    maxQueueSize: resolution.resolve(SETTING.logsMaxQueueSize),
+    maxExportBatchSize: resolution.resolve(SETTING.logsMaxExportBatchSize),
+    scheduleDelayMs: resolution.resolve(SETTING.logsScheduleDelayMs),
+    exportTimeoutMs: resolution.resolve(SETTING.logsExportTimeoutMs),
+  };
 }
 
 function warnAboutFullSamplingInProduction(

@@ -38,6 +38,7 @@ export function createResolvedConfig(
     ignoredPaths: Object.freeze([...values.ignoredPaths]) as string[],
     instrumentationSet: Object.freeze([...values.instrumentationSet]) as string[],
     metrics: Object.freeze({ ...values.metrics }),
+    logs: Object.freeze({ ...values.logs }),
     sources: Object.freeze(inFieldOrder(sources)),
   } as TracewireConfig;
   const dump = (): Record<string, unknown> => maskedDump(config);

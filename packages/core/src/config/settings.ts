@@ -2,6 +2,10 @@ import {
   DEFAULT_ENVIRONMENT,
   DEFAULT_IGNORED_PATHS,
   DEFAULT_LOG_LEVEL,
+  DEFAULT_LOGS_EXPORT_TIMEOUT_MS,
+  DEFAULT_LOGS_MAX_EXPORT_BATCH_SIZE,
+  DEFAULT_LOGS_MAX_QUEUE_SIZE,
+  DEFAULT_LOGS_SCHEDULE_DELAY_MS,
   DEFAULT_OTLP_PROTOCOL,
   DEFAULT_PROMETHEUS_PORT,
   DEFAULT_SAMPLE_RATE,
@@ -18,14 +22,16 @@ import type { SecretShape } from './describe-received.ts';
 import { MASK } from '../privacy/mask.ts';
 import { maskHeaderValues } from '../privacy/mask-secret-values.ts';
 import { maskSecretsInText } from '../privacy/mask-secrets-in-text.ts';
-import type { ConfigOptions, LogLevel, MetricsMode, OtlpProtocol } from './types.ts';
+import type { ConfigOptions, LogLevel, LogsExporter, MetricsMode, OtlpProtocol } from './types.ts';
 import {
+  batchSizeKind,
   booleanKind,
   dsnKind,
   environmentKind,
   headersKind,
   httpUrlKind,
   logLevelKind,
+  logsExporterKind,
   metricsModeKind,
   pathListKind,
   portKind,
@@ -40,7 +46,7 @@ import {
 } from './value-kinds.ts';
 
 /** A pipeline that is switched off, with strict mode off, when one of its settings is invalid. */
-export type PipelineName = 'sentry' | 'sentryTraces' | 'tracing' | 'metrics';
+export type PipelineName = 'sentry' | 'sentryTraces' | 'tracing' | 'metrics' | 'logs';
 
 /** One environment variable of a setting, as the configuration reference shows it. */
 export interface SettingVariable {
@@ -82,6 +88,9 @@ export interface SettingDefinition<T = unknown> {
 const NONE = '(unset)';
 const SENTRY: readonly PipelineName[] = ['sentry'];
 const OPEN_TELEMETRY: readonly PipelineName[] = ['tracing', 'metrics'];
+// Settings every OTLP signal shares: a wrong one also stops the OTLP log export.
+const EVERY_OTLP_SIGNAL: readonly PipelineName[] = ['tracing', 'metrics', 'logs'];
+const LOGS: readonly PipelineName[] = ['logs'];
 const NO_PIPELINE: readonly PipelineName[] = [];
 
 const maskUrl = (value: string | undefined): string | undefined =>
@@ -120,7 +129,7 @@ export const SETTING = Object.freeze({
       },
     ],
     kind: serviceNameKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: DEFAULT_SERVICE_NAME,
     type: 'string',
     default: `package.json name, else ${DEFAULT_SERVICE_NAME}`,
@@ -249,7 +258,7 @@ export const SETTING = Object.freeze({
       },
     ],
     kind: httpUrlKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: undefined,
     type: 'URL',
     default: '(unset: no OTLP export)',
@@ -300,7 +309,7 @@ export const SETTING = Object.freeze({
       },
     ],
     kind: httpUrlKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: LOGS,
     fallback: undefined,
     type: 'URL',
     default: '(base endpoint + /v1/logs)',
@@ -320,7 +329,7 @@ export const SETTING = Object.freeze({
     ],
     kind: headersKind,
     secret: 'header-list',
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: {},
     type: 'key=value list',
     default: NONE,
@@ -337,7 +346,7 @@ export const SETTING = Object.freeze({
       },
     ],
     kind: protocolKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: DEFAULT_OTLP_PROTOCOL,
     type: 'http/protobuf or http/json',
     default: DEFAULT_OTLP_PROTOCOL,
@@ -350,11 +359,11 @@ export const SETTING = Object.freeze({
         name: 'OTEL_SDK_DISABLED',
         example: 'true',
         description:
-          'true (any case) turns off tracing and metrics; logs and Sentry errors keep working. Any other value leaves the SDK on, as the OpenTelemetry specification says.',
+          'true (any case) turns off tracing, metrics and the OTLP log export; log lines on stdout and Sentry errors keep working. Any other value leaves the SDK on, as the OpenTelemetry specification says.',
       },
     ],
     kind: booleanKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: false,
     type: 'boolean (only true)',
     default: 'false',
@@ -371,7 +380,7 @@ export const SETTING = Object.freeze({
       },
     ],
     kind: resourceAttributesKind,
-    pipelines: OPEN_TELEMETRY,
+    pipelines: EVERY_OTLP_SIGNAL,
     fallback: {},
     type: 'key=value list',
     default: NONE,
@@ -445,6 +454,108 @@ export const SETTING = Object.freeze({
     fallback: DEFAULT_PROMETHEUS_PORT,
     type: 'integer 0-65535',
     default: String(DEFAULT_PROMETHEUS_PORT),
+  }),
+  logsExporter: setting<LogsExporter>({
+    field: 'logs.exporter',
+    option: 'logsExporter',
+    variables: [
+      {
+        name: 'OTEL_LOGS_EXPORTER',
+        example: 'none',
+        description:
+          'Where log records go besides stdout: otlp sends every line the logger writes to the OTLP logs endpoint, from a worker thread; none does not export them.',
+      },
+    ],
+    kind: logsExporterKind,
+    pipelines: LOGS,
+    fallback: 'none',
+    type: 'otlp or none',
+    default: 'otlp when a logs OTLP endpoint is set, else none',
+  }),
+  logStdout: setting<boolean>({
+    field: 'logs.stdout',
+    option: 'logStdout',
+    variables: [
+      {
+        name: 'TRACEWIRE_LOG_STDOUT',
+        example: 'false',
+        description:
+          'false stops writing log lines to stdout while they are exported over OTLP, for platforms that would store them twice. Ignored when logs are not exported.',
+      },
+    ],
+    kind: booleanKind,
+    pipelines: NO_PIPELINE,
+    fallback: true,
+    type: 'boolean',
+    default: 'true',
+  }),
+  logsMaxQueueSize: setting<number>({
+    field: 'logs.maxQueueSize',
+    option: 'logsMaxQueueSize',
+    variables: [
+      {
+        name: 'OTEL_BLRP_MAX_QUEUE_SIZE',
+        example: '8192',
+        description:
+          'Log lines waiting for export at most; when full, new lines are dropped and counted (tracewire.telemetry.dropped, signal logs), never blocking the app.',
+      },
+    ],
+    kind: batchSizeKind,
+    pipelines: LOGS,
+    fallback: DEFAULT_LOGS_MAX_QUEUE_SIZE,
+    type: 'integer 1-1000000',
+    default: String(DEFAULT_LOGS_MAX_QUEUE_SIZE),
+  }),
+  logsMaxExportBatchSize: setting<number>({
+    field: 'logs.maxExportBatchSize',
+    option: 'logsMaxExportBatchSize',
+    variables: [
+      {
+        name: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
+        example: '512',
+        description: 'Log records per export request; at most the queue size.',
+      },
+    ],
+    kind: batchSizeKind,
+    pipelines: LOGS,
+    fallback: DEFAULT_LOGS_MAX_EXPORT_BATCH_SIZE,
+    type: 'integer 1-1000000',
+    default: String(DEFAULT_LOGS_MAX_EXPORT_BATCH_SIZE),
+  }),
+  logsScheduleDelayMs: setting<number>({
+    field: 'logs.scheduleDelayMs',
+    option: 'logsScheduleDelayMs',
+    variables: [
+      {
+        name: 'OTEL_BLRP_SCHEDULE_DELAY',
+        example: '1000',
+        description: 'Milliseconds between two log exports when the batch is not full.',
+      },
+    ],
+    kind: timeoutKind,
+    pipelines: LOGS,
+    fallback: DEFAULT_LOGS_SCHEDULE_DELAY_MS,
+    type: 'integer milliseconds 0-600000',
+    default: String(DEFAULT_LOGS_SCHEDULE_DELAY_MS),
+    hint: 'Leave it unset for the OpenTelemetry default, 1000.',
+  }),
+  logsExportTimeoutMs: setting<number>({
+    field: 'logs.exportTimeoutMs',
+    option: 'logsExportTimeoutMs',
+    variables: [
+      {
+        name: 'OTEL_BLRP_EXPORT_TIMEOUT',
+        example: '30000',
+        description:
+          'Milliseconds one log export may take, retries included; its records are then counted as dropped.',
+      },
+    ],
+    kind: timeoutKind,
+    pipelines: LOGS,
+    fallback: DEFAULT_LOGS_EXPORT_TIMEOUT_MS,
+    type: 'integer milliseconds 0-600000',
+    default: String(DEFAULT_LOGS_EXPORT_TIMEOUT_MS),
+    hint: 'Leave it unset for the OpenTelemetry default, 30000.',
   }),
   sentryTraces: setting<boolean>({
     field: 'sentry.traces',

@@ -25,6 +25,14 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export type MetricsMode = 'otlp' | 'prometheus' | 'none';
 
 /**
+ * `OTEL_LOGS_EXPORTER` values tracewire supports: log records over OTLP, or not exported.
+ *
+ * @example
+ * if (config.logs.exporter === 'otlp') console.log(`log records go to ${config.otlp.logsEndpoint}`);
+ */
+export type LogsExporter = 'otlp' | 'none';
+
+/**
  * `OTEL_EXPORTER_OTLP_PROTOCOL` values tracewire supports.
  *
  * @example
@@ -84,6 +92,18 @@ export interface ConfigOptions {
   instrumentationSet?: string | string[];
   /** Overrides `TRACEWIRE_DB_STATEMENTS`: `'full'` records statement values (a privacy risk). */
   dbStatements?: DatabaseStatements;
+  /** Overrides `OTEL_LOGS_EXPORTER`: export log lines as OTLP log records, or not. */
+  logsExporter?: LogsExporter;
+  /** Overrides `TRACEWIRE_LOG_STDOUT`: false stops writing log lines to stdout while they are exported. */
+  logStdout?: boolean;
+  /** Overrides `OTEL_BLRP_MAX_QUEUE_SIZE`: log lines waiting for export before new ones are dropped. */
+  logsMaxQueueSize?: number;
+  /** Overrides `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`: log records per export request. */
+  logsMaxExportBatchSize?: number;
+  /** Overrides `OTEL_BLRP_SCHEDULE_DELAY`: milliseconds between two exports. */
+  logsScheduleDelayMs?: number;
+  /** Overrides `OTEL_BLRP_EXPORT_TIMEOUT`: milliseconds one export may take, retries included. */
+  logsExportTimeoutMs?: number;
 }
 
 /**
@@ -129,6 +149,16 @@ export interface TracewireConfig {
   metrics: {
     mode: MetricsMode;
     prometheusPort: number;
+  };
+  /** Log export: OTLP log records sent from a worker thread, beside (or instead of) stdout. */
+  logs: {
+    exporter: LogsExporter;
+    /** Lines still go to stdout; only false when the lines are exported. */
+    stdout: boolean;
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    scheduleDelayMs: number;
+    exportTimeoutMs: number;
   };
   strict: boolean;
   shutdownTimeoutMs: number;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { ConfigIssueCode } from '../errors/catalogue.ts';
 import { parseDsn } from './parse-dsn.ts';
 import { parseKeyValueList } from './parse-key-value-list.ts';
-import type { LogLevel, MetricsMode, OtlpProtocol } from './types.ts';
+import type { LogLevel, LogsExporter, MetricsMode, OtlpProtocol } from './types.ts';
 
 /** The outcome of checking one value: the parsed value, or why it is wrong. */
 export type ValueCheck<T> = { ok: true; value: T } | { ok: false; reason: string | undefined };
@@ -201,6 +201,50 @@ export const metricsModeKind: ValueKind<MetricsMode> = {
   hint: 'Use otlp to push to a collector, prometheus to be scraped, or none.',
   fromEnv: (raw) => checkWith(metricsModeEnum, raw.toLowerCase()),
   fromOption: (value) => checkWith(metricsModeEnum, value),
+};
+
+export const LOGS_EXPORTERS = ['otlp', 'none'] as const satisfies readonly LogsExporter[];
+
+const logsExporterEnum = z.enum(LOGS_EXPORTERS);
+
+function logsExporterReason(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const names = value
+    .toLowerCase()
+    .split(',')
+    .map((name) => name.trim());
+  if (names.includes('console'))
+    return 'Every line already goes to stdout (TRACEWIRE_LOG_STDOUT), so console is not needed.';
+  if (names.length > 1) return 'tracewire exports logs to one place: give otlp or none, not a list.';
+  return undefined;
+}
+
+export const logsExporterKind: ValueKind<LogsExporter> = {
+  code: 'TW_CONFIG_INVALID_LOGS_EXPORTER',
+  expected: `one of ${LOGS_EXPORTERS.join(', ')}`,
+  hint: 'Use otlp to send log records to the OTLP logs endpoint, or none.',
+  fromEnv(raw) {
+    const check = checkWith(logsExporterEnum, raw.toLowerCase());
+    return check.ok ? check : { ok: false, reason: logsExporterReason(raw) };
+  },
+  fromOption(value) {
+    const check = checkWith(logsExporterEnum, value);
+    return check.ok ? check : { ok: false, reason: logsExporterReason(value) };
+  },
+};
+
+/** Far above any sensible queue: a bigger one only hides a receiver that cannot keep up. */
+export const MAX_BATCH_SIZE = 1_000_000;
+
+const batchSizeNumber = z.int().min(1).max(MAX_BATCH_SIZE);
+
+export const batchSizeKind: ValueKind<number> = {
+  code: 'TW_CONFIG_INVALID_BATCH_SIZE',
+  expected: `a whole number from 1 to ${MAX_BATCH_SIZE}`,
+  hint: 'Leave it unset for the OpenTelemetry default, or give a whole number such as 8192.',
+  fromEnv: (raw) =>
+    DIGITS.test(raw) ? checkWith(batchSizeNumber, Number(raw)) : { ok: false, reason: undefined },
+  fromOption: (value) => checkWith(batchSizeNumber, value),
 };
 
 const portNumber = z.int().min(0).max(65535);

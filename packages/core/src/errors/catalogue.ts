@@ -36,6 +36,8 @@ export interface TracewireErrorParams {
   TW_CONFIG_INVALID_LOG_LEVEL: ConfigIssueParams;
   TW_CONFIG_INVALID_BOOLEAN: ConfigIssueParams;
   TW_CONFIG_INVALID_METRICS_MODE: ConfigIssueParams;
+  TW_CONFIG_INVALID_LOGS_EXPORTER: ConfigIssueParams;
+  TW_CONFIG_INVALID_BATCH_SIZE: ConfigIssueParams;
   TW_CONFIG_INVALID_PORT: ConfigIssueParams;
   TW_CONFIG_INVALID_TIMEOUT: ConfigIssueParams;
   TW_CONFIG_INVALID_PATHS: ConfigIssueParams;
@@ -142,13 +144,15 @@ export const errorCatalogue: {
   TW_CONFIG_INVALID_LOG_LEVEL: configIssue('Invalid log level'),
   TW_CONFIG_INVALID_BOOLEAN: configIssue('Invalid boolean'),
   TW_CONFIG_INVALID_METRICS_MODE: configIssue('Invalid metrics mode'),
+  TW_CONFIG_INVALID_LOGS_EXPORTER: configIssue('Invalid logs exporter'),
+  TW_CONFIG_INVALID_BATCH_SIZE: configIssue('Invalid log batch size'),
   TW_CONFIG_INVALID_PORT: configIssue('Invalid port'),
   TW_CONFIG_INVALID_TIMEOUT: configIssue('Invalid timeout'),
   TW_CONFIG_INVALID_PATHS: configIssue('Invalid path list'),
   TW_CONFIG_INVALID_INSTRUMENTATIONS: configIssue('Unknown instrumentation'),
   TW_CONFIG_INVALID_DB_STATEMENTS: configIssue('Invalid database statement mode'),
   TW_CONFIG_INVALID_TOKEN: configIssue('Invalid token'),
-  TW_CONFIG_MISSING_OTLP_ENDPOINT: configIssue('OTLP metrics without an endpoint'),
+  TW_CONFIG_MISSING_OTLP_ENDPOINT: configIssue('OTLP export without an endpoint'),
   TW_CONFIG_LOAD_FAILED: configIssue('Configuration could not be read'),
 
   TW_CONFIG_UNKNOWN_VARIABLE: {

@@ -2,6 +2,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { CaptureContext } from '@sentry/core';
 import type { DestinationStream, Logger } from 'pino';
 import type { ConfigOptions, TracewireConfig } from '../config/types.ts';
+import type { LogRecordCounts, LogsPipelineStatus } from '../logging/otlp-log-pipeline.ts';
 import type { SentryOptions } from '../sentry/init-sentry.ts';
 
 /** Options for `initObservability()`. Every config field overrides its environment variable. */
@@ -29,12 +30,16 @@ export interface PipelineStatus {
   sentry: boolean;
   /** Where spans are exported: `otlp`, `sentry`. */
   spanDestinations: string[];
+  /** Whether log lines are exported over OTLP, where to, and whether they also go to stdout. */
+  logs: LogsPipelineStatus;
 }
 
 /** Counts of telemetry tracewire could not deliver, also exported as `tracewire.telemetry.dropped`. */
 export interface DroppedTelemetry {
   spans: number;
   sentryItems: number;
+  /** Log records not delivered over OTLP (queue full, export failed, written after shutdown). */
+  logs: number;
 }
 
 /**
@@ -61,4 +66,6 @@ export interface ObservabilityHandle {
   metricsEndpoint(): Promise<{ port: number; url: string } | undefined>;
   /** Telemetry that could not be delivered so far. */
   dropped(): DroppedTelemetry;
+  /** Lines counted by the OTLP log export; after a flush, written = delivered + dropped. All zero when logs are not exported. */
+  logRecords(): LogRecordCounts;
 }

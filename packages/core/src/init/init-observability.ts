@@ -38,10 +38,10 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
 
   const { config, issues, disabled, warnings } = resolveObservabilityConfig(options);
   const scrub = createSecretScrubber(knownSecretValues(config));
-  const dropped: DroppedTelemetry = { spans: 0, sentryItems: 0 };
+  const dropped: DroppedTelemetry = { spans: 0, sentryItems: 0, logs: 0 };
   const isIgnoredPath = createIgnoredPathMatcher(config.ignoredPaths);
   const started = startPipelines({ config, options, disabled, scrub, dropped, isIgnoredPath });
-  const { tracing, sentry, reporter } = started;
+  const { tracing, sentry, reporter, logsExport } = started;
   const log = started.logging.logger;
 
   const lifecycle = createPipelineLifecycle({
@@ -63,6 +63,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
       metrics: started.metrics.status.enabled,
       sentry: sentry.status.enabled,
       spanDestinations: tracing.status.destinations,
+      logs: logsExport.status,
     },
     captureException: (error, context) => (sentry.status.enabled ? captureOnce(error, context) : undefined),
     flush: lifecycle.flush,
@@ -70,7 +71,8 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
     isIgnoredPath,
     traceUrl: (traceId) => (config.grafanaUrl ? grafanaTraceUrl(config.grafanaUrl, traceId) : undefined),
     metricsEndpoint: () => started.metrics.prometheusEndpoint,
-    dropped: () => ({ ...dropped }),
+    dropped: () => ({ ...dropped, logs: logsExport.counts().dropped }),
+    logRecords: () => logsExport.counts(),
   };
   setObservability(handle);
   const removeExitHooks = installExitHooks({

@@ -3,6 +3,7 @@ import type { TracewireConfig } from '../config/types.ts';
 import { describeExportFailure } from '../diagnostics/describe-export-failure.ts';
 import { createRateLimitedReporter, type ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { createLoggingPipeline, type LoggingPipeline } from '../logging/logging-pipeline.ts';
+import { type OtlpLogPipeline, startOtlpLogPipeline } from '../logging/otlp-log-pipeline.ts';
 import { createMetricsPipeline, type MetricsPipeline } from '../metrics/create-metric-readers.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { initSentry, type SentryPipeline } from '../sentry/init-sentry.ts';
@@ -27,6 +28,8 @@ export interface StartPipelinesInput {
 
 export interface StartedPipelines {
   logging: LoggingPipeline;
+  /** The OTLP log export: every line the logger writes, as a log record. */
+  logsExport: OtlpLogPipeline;
   metrics: MetricsPipeline;
   tracing: OpenTelemetryPipeline;
   sentry: SentryPipeline;
@@ -112,8 +115,16 @@ export function startPipelines({
   const sentryIngest = sentryIngestBase(config.sentry.dsn);
   const { tracesEndpoint, metricsEndpoint, logsEndpoint } = config.otlp;
 
+  const logsExport = startOtlpLogPipeline({
+    config,
+    enabled: otelOn && !disabled.has('logs'),
+    reporter,
+    onDropped: (count) => {
+      droppedCounter?.add(count, { 'tracewire.signal': 'logs', 'tracewire.destination': 'otlp' });
+    },
+  });
   logging = createLoggingPipeline(config, {
-    destination: options.logDestination,
+    destination: logsExport.destination(options.logDestination),
     redactKeys: options.redactKeys,
     captureErrorLog:
       sentryEnabled && options.captureErrorLogs !== false
@@ -130,7 +141,8 @@ export function startPipelines({
   const droppedCounter = metricsPipeline.status.enabled
     ? metrics.getMeter('tracewire').createCounter('tracewire.telemetry.dropped', {
         unit: '{item}',
-        description: 'Telemetry items tracewire could not deliver (spans, Sentry envelope items).',
+        description:
+          'Telemetry items tracewire could not deliver (spans, Sentry envelope items, log records).',
       })
     : undefined;
 
@@ -187,9 +199,10 @@ export function startPipelines({
     metrics: metricsPipeline,
     tracing,
     sentry,
+    logsExport,
     // The logger last: while the others stop, tracewire's reports about them go into it.
-    all: [tracing, metricsPipeline, sentry, logging],
-    logs: [logging],
+    all: [tracing, metricsPipeline, sentry, logsExport, logging],
+    logs: [logsExport, logging],
     routesDiagnostics,
   };
 }

@@ -32,6 +32,9 @@ export function logStartupSummary(
       ? { endpoint: tracesEndpoint, destinations: pipelines.spanDestinations, sampleRate: config.sampleRate }
       : false,
     metrics: pipelines.metrics ? config.metrics.mode : false,
+    logs: pipelines.logs.exporting
+      ? { endpoint: pipelines.logs.endpoint, stdout: pipelines.logs.stdout }
+      : false,
     instrumentations,
   };
   const parts = [
@@ -41,6 +44,9 @@ export function logStartupSummary(
       ? `traces ${pipelines.spanDestinations.length > 0 ? `to ${pipelines.spanDestinations.join(' + ')}` : 'for correlation only (no exporter)'} at sample rate ${config.sampleRate}`
       : 'tracing off',
     `metrics ${pipelines.metrics ? config.metrics.mode : 'off'}`,
+    pipelines.logs.exporting
+      ? `logs over OTLP${pipelines.logs.stdout ? ' and stdout' : ' only (stdout off)'}`
+      : 'logs to stdout',
   ];
   logger.info({ tracewire: summary }, `tracewire initialised: ${parts.join(', ')}`);
 }

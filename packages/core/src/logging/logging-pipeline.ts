@@ -56,6 +56,10 @@ function waitFor(
  * write in progress is awaited through `drain`, and the rest is written synchronously.
  */
 export async function flushLogDestination(stream: DestinationStream, deadline: number): Promise<boolean> {
+  // A destination that copies each line to another (stdout beside the OTLP log export)
+  // is flushed through the stream it copies to; the export flushes as its own pipeline.
+  const primary = (stream as { primary?: DestinationStream }).primary;
+  if (primary) return flushLogDestination(primary, deadline);
   try {
     if (isSonicBoom(stream)) {
       // An asynchronous write in flight is awaited: writing the rest synchronously

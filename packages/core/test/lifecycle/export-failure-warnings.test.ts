@@ -29,7 +29,14 @@ describe('export failure warnings', () => {
       await sink.setFailure(failure, { target: 'otlp' });
       const logs = observedDestination();
       handle = initObservability({
-        env: { ...sink.env, SENTRY_DSN: '', OTEL_SERVICE_NAME: 'export-failures', TRACEWIRE_METRICS: 'none' },
+        // Span export only: the log export would report its own failure to the same sink.
+        env: {
+          ...sink.env,
+          SENTRY_DSN: '',
+          OTEL_SERVICE_NAME: 'export-failures',
+          TRACEWIRE_METRICS: 'none',
+          OTEL_LOGS_EXPORTER: 'none',
+        },
         logDestination: logs,
         handleSignals: false,
       });

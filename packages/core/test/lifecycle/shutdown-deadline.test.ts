@@ -34,6 +34,8 @@ describe('shutdown with one hanging pipeline', () => {
         OTEL_SERVICE_NAME: 'hanging-shutdown',
         TRACEWIRE_METRICS: 'none',
         TRACEWIRE_SENTRY_TRACES: 'false',
+        // One hanging pipeline: the log export would be a second one on the same sink.
+        OTEL_LOGS_EXPORTER: 'none',
       },
       logDestination: logs,
       handleSignals: false,
