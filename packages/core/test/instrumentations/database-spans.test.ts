@@ -12,15 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { coreDir } from '../helpers/child-app.ts';
-import { memoryDestination } from '@tracewire/testing/fixtures';
 import {
   type DatabaseServer,
   freePort,
   installedServers,
+  memoryDestination,
   startMariaDb,
   startPostgres,
   startRedis,
-} from '../helpers/database-servers.ts';
+} from '@tracewire/testing/fixtures';
 
 const requireFromTest = createRequire(import.meta.url);
 const allInstalled = installedServers.postgres && installedServers.mariadb && installedServers.redis;

@@ -6,15 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ChildApp, childProcessSuite, registerImport } from '@tracewire/testing/fixtures';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { coreDir, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 import {
+  type ChildApp,
+  childProcessSuite,
   type DatabaseServer,
   installedServers,
+  registerImport,
   startPostgres,
   startRedis,
-} from '../helpers/database-servers.ts';
+} from '@tracewire/testing/fixtures';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { coreDir, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 const databaseFixtures = fileURLToPath(new URL('../fixtures/databases/', import.meta.url));
 

@@ -181,7 +181,9 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     await traced.waitForLine(
       (line) => line.msg === 'app saw an exception' && /rejection/.test(String(line.reason)),
     );
-    await suite.sink.waitFor(() => eventFor('fixture exception crash') && eventFor('fixture rejection crash'));
+    await suite.sink.waitFor(
+      () => eventFor('fixture exception crash') && eventFor('fixture rejection crash'),
+    );
     expect(await (await fetch(traced.url)).text()).toBe('alive');
     expect(traced.stderr()).toBe('');
   });

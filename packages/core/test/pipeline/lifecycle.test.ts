@@ -6,7 +6,11 @@ import { coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 describe.skipIf(!coreIsBuilt)('shutdown on signals', () => {
   const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
-  const env = () => ({ ...suite.sink.env, TRACEWIRE_METRICS: 'none', OTEL_SERVICE_NAME: 'fixture-lifecycle' });
+  const env = () => ({
+    ...suite.sink.env,
+    TRACEWIRE_METRICS: 'none',
+    OTEL_SERVICE_NAME: 'fixture-lifecycle',
+  });
 
   it('delivers all 200 captured errors before the process exits on SIGTERM', async () => {
     const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });

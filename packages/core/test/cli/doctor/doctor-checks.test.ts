@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestSink, type TestSink } from '@tracewire/testing';
+import { freePort } from '@tracewire/testing/fixtures';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   createDoctorNetwork,
@@ -87,14 +88,6 @@ async function listen(server: http.Server): Promise<number> {
       }),
   );
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const LOOPBACK_V4: ResolvedAddress[] = [{ address: '127.0.0.1', family: 4 }];
