@@ -14,6 +14,7 @@ import {
   truncateRequestField,
 } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
+import { nodeRequestInfo } from '../helpers/node-request-info.ts';
 
 describe('truncateRequestField', () => {
   it('keeps a value that fits, and cuts a longer one to the limit with the count of what was cut', () => {
@@ -49,13 +50,7 @@ describe('fields written from the largest requests Node accepts', () => {
     const observer = createRequestObserver({ handle });
     let failures = 0;
     server = http.createServer((request, response) => {
-      const observed = observer.start({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        response,
-        setResponseHeader: (name, value) => response.setHeader(name, value),
-      });
+      const observed = observer.start(nodeRequestInfo(request, response));
       observed.run(() => {
         const url = request.url ?? '/';
         if (url.startsWith('/users/')) observed.setRoute('/users/:id');

@@ -21,6 +21,7 @@ import {
   startPostgres,
   startRedis,
 } from '@tracewire/testing/fixtures';
+import { nodeRequestInfo } from '../helpers/node-request-info.ts';
 
 const requireFromTest = createRequire(import.meta.url);
 const allInstalled = installedServers.postgres && installedServers.mariadb && installedServers.redis;
@@ -131,12 +132,7 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
 
     const observer = createRequestObserver({ handle });
     server = http.createServer((request, response) => {
-      const observed = observer.start({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        response,
-      });
+      const observed = observer.start(nodeRequestInfo(request, response));
       observed.run(() => {
         const route = routes.get(request.url ?? '');
         if (!route) {
