@@ -15,8 +15,6 @@
 //   pnpm demo --keep   run, report, then keep everything running until Ctrl-C
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
@@ -340,67 +338,21 @@ const REDIS_REQUEST = {
 };
 
 /**
- * Starts redis-server on a free 127.0.0.1 port with no persistence, in a temporary
- * directory. Resolves undefined (and says why) when it is not installed or does not
- * start: the demo then runs without the Redis request instead of failing.
+ * Starts redis-server with @tracewire/testing's database fixtures (a free 127.0.0.1
+ * port, no persistence, a temporary directory, a password the Redis span must not show).
+ * Resolves undefined (and says why) when it is not installed or does not start: the demo
+ * then runs without the Redis request instead of failing.
  */
-async function startDemoRedis() {
-  const port = await new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address();
-      probe.close(() => resolve(free));
-    });
-  });
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-demo-redis-'));
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    directory,
-  ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  void exited.then(() => children.delete(child));
-  const removeDirectory = () => fs.rmSync(directory, { recursive: true, force: true });
-  const ready = await new Promise((resolve) => {
-    let output = '';
-    const timer = setTimeout(() => resolve(false), LISTEN_TIMEOUT_MS);
-    child.once('error', () => resolve(false));
-    void exited.then(() => resolve(false));
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve(true);
-      }
-    });
-    child.stderr.resume();
-  });
-  if (!ready) {
-    child.kill('SIGKILL');
-    removeDirectory();
-    console.log(dim('  redis-server is not installed or did not start: the Redis request is left out'));
-    return undefined;
+async function startDemoRedis({ installedServers, startRedis }) {
+  if (installedServers.redis) {
+    try {
+      return await startRedis();
+    } catch {
+      // Said below, as when it is not installed.
+    }
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      removeDirectory();
-    },
-  };
+  console.log(dim('  redis-server is not installed or did not start: the Redis request is left out'));
+  return undefined;
 }
 
 /** For the Redis request: its INCR must be a client span under the request's server span. */
@@ -887,6 +839,9 @@ async function main(args) {
   const { startTestSink } = await import(
     pathToFileURL(path.join(ROOT, 'packages/testing/dist/index.mjs')).href
   );
+  const databaseFixtures = await import(
+    pathToFileURL(path.join(ROOT, 'packages/testing/dist/fixtures.mjs')).href
+  );
   const sink = await startTestSink();
   const services = new Map();
   // A signal during the run stops everything cleanly; in --keep mode it is the way out.
@@ -900,7 +855,7 @@ async function main(args) {
     ]);
   let demoRedis;
   try {
-    demoRedis = await unlessInterrupted(startDemoRedis());
+    demoRedis = await unlessInterrupted(startDemoRedis(databaseFixtures));
     // The Python hop first: express-api is told its URL.
     const python = findPython();
     let fastapi;

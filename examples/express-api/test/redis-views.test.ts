@@ -3,11 +3,7 @@
 // SIGTERM with its Redis connection open.
 import { startTestSink, type TestSink } from '@tracewire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DatabaseServer,
-  installedServers,
-  startRedis,
-} from '../../../packages/core/test/helpers/database-servers.ts';
+import { type DatabaseServer, installedServers, startRedis } from '@tracewire/testing/fixtures';
 import { type ExampleExit, missingBuild, startExample, traceOf } from '../../test-helpers/run-example.ts';
 
 const notBuilt = missingBuild('express');

@@ -3,45 +3,43 @@
 // carry each request field cut to its documented length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ACCESS_LOG_LINE_LIMIT, REQUEST_FIELD_LIMITS } from '@tracewire/core/adapter';
 import {
   boundViolations,
-  growingRequests,
+  type RawLineDestination,
   rawLineDestination,
-  sendLargestAccepted,
-} from '../../core/test/helpers/largest-requests.ts';
+  sendLargestRequests,
+  startTracedSink,
+  type TracedSink,
+} from '@tracewire/testing/fixtures';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { errorHandler, observability } from '../src/index.ts';
 import { EXPRESS_MAJORS } from './helpers/express-majors.ts';
 
-let sink: TestSink;
-let handle: ObservabilityHandle;
-const lines = rawLineDestination();
+let traced: TracedSink<ObservabilityHandle, RawLineDestination>;
 const servers: http.Server[] = [];
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'none', OTEL_SERVICE_NAME: 'express-bounded-fields-test' },
-    ignoredPaths: ['/v1/*', '/api/*'],
-    logDestination: lines,
-    handleSignals: false,
+  traced = await startTracedSink({
+    init: initObservability,
+    serviceName: 'express-bounded-fields-test',
+    env: { TRACEWIRE_METRICS: 'none' },
+    logs: rawLineDestination(),
   });
 });
 
 afterAll(async () => {
   for (const server of servers) server.closeAllConnections();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 describe.each(EXPRESS_MAJORS)('Express $major', ({ express }) => {
   it('keeps every line, span attribute and event field within its bound', async () => {
     let failures = 0;
     const app = express();
-    app.use(observability({ handle }));
+    app.use(observability({ handle: traced.handle }));
     app.get('/users/:id', (_req, res) => {
       res.send('ok');
     });
@@ -63,20 +61,14 @@ describe.each(EXPRESS_MAJORS)('Express $major', ({ express }) => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
 
-    let lastFailureId = '';
-    for (const request of growingRequests({
-      matched: '/users/',
-      failing: '/fail/',
-      unmatched: '/nowhere/',
-    })) {
-      const { answer, size } = await sendLargestAccepted(port, request);
-      expect(size, request.name).toBeGreaterThan(3000);
-      if (request.name === 'request ID')
-        expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      if (answer.status === 500) lastFailureId = answer.headers.get('x-request-id') ?? '';
-    }
-    await handle.flush();
-    await sink.waitFor((s) => s.sentry.events.find((event) => event.tags?.request_id === lastFailureId));
-    expect(boundViolations(lines.lines, sink)).toEqual([]);
+    const sent = await sendLargestRequests(port);
+    for (const [name, size] of Object.entries(sent.sizes)) expect(size, name).toBeGreaterThan(3000);
+    expect(sent.answers['request ID']?.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await traced.handle.flush();
+    await traced.sink.waitFor((s) =>
+      s.sentry.events.find((event) => event.tags?.request_id === sent.lastFailureId),
+    );
+    const bounds = { lineBytes: ACCESS_LOG_LINE_LIMIT, fields: REQUEST_FIELD_LIMITS };
+    expect(boundViolations(traced.logs.lines, traced.sink, bounds)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // callback; the app's error handler gets the very errors the routes threw; the default
 // decides what reaches Sentry; and the problem is logged once. Express 4 and 5.
 import type { ErrorRequestHandler } from 'express';
+import { fetchAnswer } from '@tracewire/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler, type ObservabilityOptions, observability } from '../src/index.ts';
 import { EXPRESS_MAJORS, type ExpressFactory } from './helpers/express-majors.ts';
@@ -57,15 +58,6 @@ function buildApp(express: ExpressFactory, tracewire: false | ObservabilityOptio
   return { app, thrown, handled };
 }
 
-async function answer(baseUrl: string, path: string, requestId: string) {
-  const response = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': requestId } });
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    body: await response.text(),
-  };
-}
-
 describe.each(EXPRESS_MAJORS)('Express $major with a throwing shouldCapture', ({ major, express }) => {
   it("answers, hands the app's handlers their errors and reports to Sentry exactly as without the option", async () => {
     const variants = {
@@ -77,9 +69,9 @@ describe.each(EXPRESS_MAJORS)('Express $major with a throwing shouldCapture', ({
     for (const [name, variant] of Object.entries(variants)) {
       const baseUrl = await harness.serve(variant.app);
       answers[name] = [
-        await answer(baseUrl, '/invalid/1', `${name}-invalid-${major}`),
-        await answer(baseUrl, '/fail/2', `${name}-fail-${major}`),
-        await answer(baseUrl, '/unhandled/3', `${name}-unhandled-${major}`),
+        await fetchAnswer(`${baseUrl}/invalid/1`, `${name}-invalid-${major}`),
+        await fetchAnswer(`${baseUrl}/fail/2`, `${name}-fail-${major}`),
+        await fetchAnswer(`${baseUrl}/unhandled/3`, `${name}-unhandled-${major}`),
       ];
     }
     expect(answers.plain?.map((entry) => (entry as { status: number }).status)).toEqual([400, 500, 500]);

@@ -1,38 +1,22 @@
 // The plugin as a service runs it: `node --import @tracewire/core/register app.mjs`.
 // node:http is instrumented there, so the http instrumentation starts the server span
 // and records the duration metric; the plugin has to name that span, not add another.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { childProcessSuite, registerImport } from '@tracewire/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChildApp, packagesAreBuilt, startChildApp } from './helpers/child-app.ts';
+import { packagesAreBuilt, startChildApp } from './helpers/child-app.ts';
 import { httpRequest } from './helpers/http-request.ts';
-
-const REGISTER = ['--import', '@tracewire/core/register'];
 
 describe.skipIf(!packagesAreBuilt)(
   'a Fastify service started with --import @tracewire/core/register (needs `pnpm build`: run the tests with `pnpm test`)',
   () => {
-    let sink: TestSink;
-    let app: ChildApp | undefined;
-
-    beforeEach(async () => {
-      sink = await startTestSink();
-    });
-
-    afterEach(async () => {
-      if (app && app.child.exitCode === null && app.child.signalCode === null) {
-        app.kill('SIGKILL');
-        await app.exited;
-      }
-      app = undefined;
-      await sink.close();
-    });
+    const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
     describe.each(['5', '4'])('Fastify %s', (major) => {
       it('names the instrumentation’s server span, nests @fastify/otel under it and records the metric once', async () => {
-        app = await startChildApp('fastify-app.mjs', {
-          nodeArgs: REGISTER,
+        const app = await suite.startApp('fastify-app.mjs', {
+          nodeArgs: registerImport,
           env: {
-            ...sink.env,
+            ...suite.sink.env,
             FASTIFY_MAJOR: major,
             OTEL_SERVICE_NAME: `fastify${major}-register`,
             TRACEWIRE_METRICS: 'otlp',
@@ -63,7 +47,7 @@ describe.skipIf(!packagesAreBuilt)(
         expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
 
         const { traceId, spanId } = responses[0]!.trace!;
-        const spans = await sink.waitFor((s) => {
+        const spans = await suite.sink.waitFor((s) => {
           const found = s.spans.filter((span) => span.receiver === 'otlp' && span.traceId === traceId);
           return found.length >= 2 ? found : undefined;
         });
@@ -91,21 +75,23 @@ describe.skipIf(!packagesAreBuilt)(
           expect(line.request_id).toBe(responses[0]!.headers['x-request-id']);
         }
 
-        const event = await sink.waitFor((s) =>
+        const event = await suite.sink.waitFor((s) =>
           s.sentry.events.find((e) => e.tags?.request_id === 'register-boom'),
         );
         expect(event.transaction).toBe('GET /boom/:id');
         expect(event.contexts?.trace?.trace_id).toBe(failed.trace?.traceId);
-        const failedSpan = sink.spans.find((span) => span.spanId === failed.trace?.spanId);
+        const failedSpan = suite.sink.spans.find((span) => span.spanId === failed.trace?.spanId);
         expect(failedSpan).toMatchObject({ name: 'GET /boom/:id', status: { code: 2 } });
         expect(failedSpan?.events.filter((spanEvent) => spanEvent.name === 'exception')).toHaveLength(1);
-        expect(sink.sentry.events.filter((e) => e.tags?.request_id === 'register-boom')).toHaveLength(1);
+        expect(suite.sink.sentry.events.filter((e) => e.tags?.request_id === 'register-boom')).toHaveLength(
+          1,
+        );
 
         expect(
-          sink.spans.filter((span) => String(span.attributes['url.path'] ?? '').startsWith('/healthz')),
+          suite.sink.spans.filter((span) => String(span.attributes['url.path'] ?? '').startsWith('/healthz')),
         ).toEqual([]);
 
-        const points = sink.metrics.filter(
+        const points = suite.sink.metrics.filter(
           (point) =>
             point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/users/:id',
         );

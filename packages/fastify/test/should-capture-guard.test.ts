@@ -3,33 +3,26 @@
 // callback; the app's error handler gets the very errors the routes threw; the default
 // decides what reaches Sentry; and the problem is logged once. Fastify 4 and 5.
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
 import type { FastifyInstance } from 'fastify';
 import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FastifyObservabilityOptions, observability } from '../src/index.ts';
-import { memoryDestination } from '@tracewire/testing/fixtures';
+import { startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
-let sink: TestSink;
-let handle: ObservabilityHandle;
-const logs = memoryDestination();
+let traced: TracedSink<ObservabilityHandle>;
 const openApps: FastifyInstance[] = [];
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'fastify-should-capture-guard-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
+  traced = await startTracedSink({
+    init: initObservability,
+    serviceName: 'fastify-should-capture-guard-test',
   });
 });
 
 afterAll(async () => {
   for (const app of openApps.splice(0)) await app.close();
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const factories = { 5: Fastify5, 4: Fastify4 } as unknown as Record<
@@ -47,7 +40,7 @@ async function buildApp(major: 4 | 5, tracewire: false | FastifyObservabilityOpt
   openApps.push(app);
   const thrown: unknown[] = [];
   const handled: unknown[] = [];
-  if (tracewire) await app.register(observability, { handle, ...tracewire });
+  if (tracewire) await app.register(observability, { handle: traced.handle, ...tracewire });
   const fail = (error: Error) => {
     thrown.push(error);
     throw error;
@@ -106,24 +99,24 @@ describe.each([5, 4] as const)('Fastify %i with a throwing shouldCapture', (majo
 
     // The default decided: the 500 reached Sentry; the 400 and the app's 502 answer
     // (a 5xx, so also captured by default) behave as without the option.
-    await handle.flush();
+    await traced.handle.flush();
     for (const name of ['byDefault', 'throwing']) {
       for (const [kind, message] of [
         ['fail', 'failed 2'],
         ['handled', 'handled 3'],
       ]) {
-        const event = await sink.waitFor((s) =>
+        const event = await traced.sink.waitFor((s) =>
           s.sentry.events.find((candidate) => candidate.tags?.request_id === `${name}-${kind}-${major}`),
         );
         expect(event.exception?.values?.[0]?.value).toBe(message);
       }
       expect(
-        sink.sentry.events.filter((event) => event.tags?.request_id === `${name}-invalid-${major}`),
+        traced.sink.sentry.events.filter((event) => event.tags?.request_id === `${name}-invalid-${major}`),
       ).toEqual([]);
     }
 
     // Three calls threw on each major; the problem is reported once for the process.
-    const reports = logs.lines.filter((line) => line.code === 'TW_CALLBACK_FAILED');
+    const reports = traced.logs.lines.filter((line) => line.code === 'TW_CALLBACK_FAILED');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'warn' });
     expect(String(reports[0]?.msg)).toContain('TypeError: predicate exploded');

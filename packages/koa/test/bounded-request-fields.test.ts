@@ -3,39 +3,37 @@
 // each request field cut to its documented length.
 import Router, { type RouterContext } from '@koa/router';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { ACCESS_LOG_LINE_LIMIT, REQUEST_FIELD_LIMITS } from '@tracewire/core/adapter';
+import {
+  boundViolations,
+  type RawLineDestination,
+  rawLineDestination,
+  sendLargestRequests,
+  startTracedSink,
+  type TracedSink,
+} from '@tracewire/testing/fixtures';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  boundViolations,
-  growingRequests,
-  rawLineDestination,
-  sendLargestAccepted,
-} from '../../core/test/helpers/largest-requests.ts';
 import { observability } from '../src/index.ts';
 import type { KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen } from './helpers/listen.ts';
 
-let sink: TestSink;
-let handle: ObservabilityHandle;
-const lines = rawLineDestination();
+let traced: TracedSink<ObservabilityHandle, RawLineDestination>;
 const servers: ListeningApp[] = [];
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'none', OTEL_SERVICE_NAME: 'koa-bounded-fields-test' },
-    ignoredPaths: ['/v1/*', '/api/*'],
-    logDestination: lines,
-    handleSignals: false,
+  traced = await startTracedSink({
+    init: initObservability,
+    serviceName: 'koa-bounded-fields-test',
+    env: { TRACEWIRE_METRICS: 'none' },
+    logs: rawLineDestination(),
   });
 });
 
 afterAll(async () => {
   for (const server of servers) await server.close();
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const majors: [string, KoaConstructor][] = [
@@ -48,7 +46,7 @@ describe.each(majors)('%s', (_major, KoaClass) => {
     let failures = 0;
     const app = new KoaClass();
     app.on('error', () => {});
-    app.use(observability({ handle }));
+    app.use(observability({ handle: traced.handle }));
     const router = new Router();
     router.get('/users/:id', (ctx: RouterContext) => {
       ctx.body = 'ok';
@@ -63,20 +61,14 @@ describe.each(majors)('%s', (_major, KoaClass) => {
     servers.push(server);
     const port = Number(new URL(server.url).port);
 
-    let lastFailureId = '';
-    for (const request of growingRequests({
-      matched: '/users/',
-      failing: '/fail/',
-      unmatched: '/nowhere/',
-    })) {
-      const { answer, size } = await sendLargestAccepted(port, request);
-      expect(size, request.name).toBeGreaterThan(3000);
-      if (request.name === 'request ID')
-        expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      if (answer.status === 500) lastFailureId = answer.headers.get('x-request-id') ?? '';
-    }
-    await handle.flush();
-    await sink.waitFor((s) => s.sentry.events.find((event) => event.tags?.request_id === lastFailureId));
-    expect(boundViolations(lines.lines, sink)).toEqual([]);
+    const sent = await sendLargestRequests(port);
+    for (const [name, size] of Object.entries(sent.sizes)) expect(size, name).toBeGreaterThan(3000);
+    expect(sent.answers['request ID']?.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await traced.handle.flush();
+    await traced.sink.waitFor((s) =>
+      s.sentry.events.find((event) => event.tags?.request_id === sent.lastFailureId),
+    );
+    const bounds = { lineBytes: ACCESS_LOG_LINE_LIMIT, fields: REQUEST_FIELD_LIMITS };
+    expect(boundViolations(traced.logs.lines, traced.sink, bounds)).toEqual([]);
   });
 });

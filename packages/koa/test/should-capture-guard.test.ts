@@ -4,34 +4,24 @@
 // routes threw; the default decides what reaches Sentry; the problem is logged once.
 import Router, { type RouterContext } from '@koa/router';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
-import { startTestSink, type TestSink } from '@tracewire/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KoaObservabilityOptions, observability } from '../src/index.ts';
 import type { KoaConstructor } from './helpers/build-app.ts';
 import { type ListeningApp, listen } from './helpers/listen.ts';
-import { memoryDestination } from '@tracewire/testing/fixtures';
+import { fetchAnswer, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
 
-let sink: TestSink;
-let handle: ObservabilityHandle;
-const logs = memoryDestination();
+let traced: TracedSink<ObservabilityHandle>;
 const servers: ListeningApp[] = [];
 
 beforeAll(async () => {
-  sink = await startTestSink();
-  handle = initObservability({
-    env: { ...sink.env, TRACEWIRE_METRICS: 'otlp', OTEL_SERVICE_NAME: 'koa-should-capture-guard-test' },
-    ignoredPaths: ['/healthz', '/v1/*', '/api/*'],
-    logDestination: logs,
-    handleSignals: false,
-  });
+  traced = await startTracedSink({ init: initObservability, serviceName: 'koa-should-capture-guard-test' });
 });
 
 afterAll(async () => {
   for (const server of servers) await server.close();
-  await handle.shutdown();
-  await sink.close();
+  await traced.close();
 });
 
 const throwingShouldCapture: KoaObservabilityOptions['shouldCapture'] = () => {
@@ -84,15 +74,6 @@ function buildApp(KoaClass: KoaConstructor, tracewire: false | KoaObservabilityO
   return { app, thrown, appErrors, caughtByMiddleware };
 }
 
-async function answer(baseUrl: string, path: string, requestId: string) {
-  const response = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': requestId } });
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    body: await response.text(),
-  };
-}
-
 const majors: [string, KoaConstructor][] = [
   ['Koa 2', Koa2],
   ['Koa 3', Koa],
@@ -114,7 +95,7 @@ describe.each(majors)('%s with a throwing shouldCapture', (major, KoaClass) => {
       servers.push(server);
       answers[name] = [];
       for (const path of paths) {
-        answers[name].push(await answer(server.url, path, `${name}-${path.split('/')[1]}-${tag}`));
+        answers[name].push(await fetchAnswer(`${server.url}${path}`, `${name}-${path.split('/')[1]}-${tag}`));
       }
     }
     expect(answers.plain?.map((entry) => (entry as { status: number }).status)).toEqual([400, 500, 500, 503]);
@@ -131,26 +112,26 @@ describe.each(majors)('%s with a throwing shouldCapture', (major, KoaClass) => {
 
     // The default decided: the two 5xx errors reached Sentry; the 4xx and the bare 503
     // (no error to report) did not, as without the option.
-    await handle.flush();
+    await traced.handle.flush();
     for (const name of ['byDefault', 'throwing']) {
       for (const [kind, message] of [
         ['fail', 'failed 2'],
         ['swallow', 'swallowed 3'],
       ]) {
-        const event = await sink.waitFor((s) =>
+        const event = await traced.sink.waitFor((s) =>
           s.sentry.events.find((candidate) => candidate.tags?.request_id === `${name}-${kind}-${tag}`),
         );
         expect(event.exception?.values?.[0]?.value).toBe(message);
       }
       for (const kind of ['invalid', 'status']) {
         expect(
-          sink.sentry.events.filter((event) => event.tags?.request_id === `${name}-${kind}-${tag}`),
+          traced.sink.sentry.events.filter((event) => event.tags?.request_id === `${name}-${kind}-${tag}`),
         ).toEqual([]);
       }
     }
 
     // Four calls threw on each major; the problem is reported once for the process.
-    const reports = logs.lines.filter((line) => line.code === 'TW_CALLBACK_FAILED');
+    const reports = traced.logs.lines.filter((line) => line.code === 'TW_CALLBACK_FAILED');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'warn' });
     expect(String(reports[0]?.msg)).toContain('TypeError: predicate exploded');

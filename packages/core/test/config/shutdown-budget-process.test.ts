@@ -1,38 +1,22 @@
 // The detected shutdown budget, end to end: a child process on Railway's variables with a
 // backend that never answers must give up inside Railway's kill window.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { childProcessSuite, registerImport } from '@tracewire/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChildApp, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
-
-const REGISTER = ['--import', '@tracewire/core/register'];
+import { coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 describe.skipIf(!coreIsBuilt)('shutdown budget on a detected platform', () => {
-  let sink: TestSink;
-  let app: ChildApp | undefined;
-
-  beforeEach(async () => {
-    sink = await startTestSink();
-  });
-
-  afterEach(async () => {
-    if (app && app.child.exitCode === null && app.child.signalCode === null) {
-      app.kill('SIGKILL');
-      await app.exited;
-    }
-    app = undefined;
-    await sink.close();
-  });
+  const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
   it('gives up on a hanging OTLP backend within Railway’s 3 s window and exits by SIGTERM', async () => {
-    await sink.setFailure('hang', { target: 'otlp' });
-    app = await startChildApp('http-app.mjs', {
+    await suite.sink.setFailure('hang', { target: 'otlp' });
+    const app = await suite.startApp('http-app.mjs', {
       env: {
-        ...sink.env,
+        ...suite.sink.env,
         TRACEWIRE_METRICS: 'none',
         OTEL_SERVICE_NAME: 'fixture-railway',
         RAILWAY_ENVIRONMENT_NAME: 'production',
       },
-      nodeArgs: REGISTER,
+      nodeArgs: registerImport,
     });
     await fetch(`${app.url}/hello`);
     app.kill('SIGTERM');

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestSink, type TestSink } from '@tracewire/testing';
+import { boundViolations, rawLineDestination, sendLargestRequests } from '@tracewire/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCESS_LOG_LINE_LIMIT,
@@ -13,12 +14,7 @@ import {
   truncateRequestField,
 } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
-import {
-  boundViolations,
-  growingRequests,
-  rawLineDestination,
-  sendLargestAccepted,
-} from '../helpers/largest-requests.ts';
+import { nodeRequestInfo } from '../helpers/node-request-info.ts';
 
 describe('truncateRequestField', () => {
   it('keeps a value that fits, and cuts a longer one to the limit with the count of what was cut', () => {
@@ -54,13 +50,7 @@ describe('fields written from the largest requests Node accepts', () => {
     const observer = createRequestObserver({ handle });
     let failures = 0;
     server = http.createServer((request, response) => {
-      const observed = observer.start({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        response,
-        setResponseHeader: (name, value) => response.setHeader(name, value),
-      });
+      const observed = observer.start(nodeRequestInfo(request, response));
       observed.run(() => {
         const url = request.url ?? '/';
         if (url.startsWith('/users/')) observed.setRoute('/users/:id');
@@ -89,26 +79,22 @@ describe('fields written from the largest requests Node accepts', () => {
   });
 
   it('keeps every line, span attribute and event field within its bound', async () => {
-    const requests = growingRequests({ matched: '/users/', failing: '/fail/', unmatched: '/nowhere/' });
-    const sizes: Record<string, number> = {};
-    let lastFailureId = '';
-    for (const request of requests) {
-      const { answer, size } = await sendLargestAccepted(port, request);
-      sizes[request.name] = size;
-      const requestId = answer.headers.get('x-request-id') ?? '';
+    const sent = await sendLargestRequests(port);
+    for (const [name, answer] of Object.entries(sent.answers)) {
       // An oversized or odd incoming ID is replaced, never echoed.
-      expect(requestId.length).toBeLessThanOrEqual(REQUEST_FIELD_LIMITS.requestId);
-      if (request.name === 'request ID') {
-        expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-      }
-      if (answer.status === 500) lastFailureId = requestId;
+      expect(answer.headers.get('x-request-id')?.length ?? 0, name).toBeLessThanOrEqual(
+        REQUEST_FIELD_LIMITS.requestId,
+      );
     }
+    expect(sent.answers['request ID']?.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     // The requests really were as large as Node allows: most of the 16 KiB head.
-    for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeGreaterThan(3000);
+    for (const [name, size] of Object.entries(sent.sizes)) expect(size, name).toBeGreaterThan(3000);
 
     await handle.flush();
-    await sink.waitFor((s) => s.sentry.events.find((event) => event.tags?.request_id === lastFailureId));
-    expect(boundViolations(lines.lines, sink)).toEqual([]);
+    await sink.waitFor((s) => s.sentry.events.find((event) => event.tags?.request_id === sent.lastFailureId));
+    expect(
+      boundViolations(lines.lines, sink, { lineBytes: ACCESS_LOG_LINE_LIMIT, fields: REQUEST_FIELD_LIMITS }),
+    ).toEqual([]);
 
     const access = lines.lines
       .map((line) => JSON.parse(line) as { msg: string; http?: { path: string; status_code: number } })

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { memoryDestination, startTracedSink, type TracedSink } from '@tracewire/testing/fixtures';
+import { nodeRequestInfo } from '../helpers/node-request-info.ts';
 
 describe('createRequestObserver', () => {
   let sink: TestSink;
@@ -24,13 +25,7 @@ describe('createRequestObserver', () => {
     ({ sink, handle } = traced);
     const observer = createRequestObserver({ handle });
     server = http.createServer((request, response) => {
-      const observed = observer.start({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        response,
-        setResponseHeader: (name, value) => response.setHeader(name, value),
-      });
+      const observed = observer.start(nodeRequestInfo(request, response));
       observed.run(() => {
         const match = /^\/users\/([^/?]+)/.exec(request.url ?? '');
         if (request.url === '/healthz') {

@@ -12,15 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestObserver } from '../../src/adapter.ts';
 import { initObservability, type ObservabilityHandle } from '../../src/index.ts';
 import { coreDir } from '../helpers/child-app.ts';
-import { memoryDestination } from '@tracewire/testing/fixtures';
 import {
   type DatabaseServer,
   freePort,
   installedServers,
+  memoryDestination,
   startMariaDb,
   startPostgres,
   startRedis,
-} from '../helpers/database-servers.ts';
+} from '@tracewire/testing/fixtures';
+import { nodeRequestInfo } from '../helpers/node-request-info.ts';
 
 const requireFromTest = createRequire(import.meta.url);
 const allInstalled = installedServers.postgres && installedServers.mariadb && installedServers.redis;
@@ -131,12 +132,7 @@ describe.skipIf(!allInstalled)('database spans against real servers', () => {
 
     const observer = createRequestObserver({ handle });
     server = http.createServer((request, response) => {
-      const observed = observer.start({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        response,
-      });
+      const observed = observer.start(nodeRequestInfo(request, response));
       observed.run(() => {
         const route = routes.get(request.url ?? '');
         if (!route) {

@@ -6,37 +6,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startTestSink, type TestSink } from '@tracewire/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildApp, coreDir, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 import {
+  type ChildApp,
+  childProcessSuite,
   type DatabaseServer,
   installedServers,
+  registerImport,
   startPostgres,
   startRedis,
-} from '../helpers/database-servers.ts';
+} from '@tracewire/testing/fixtures';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { coreDir, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 const databaseFixtures = fileURLToPath(new URL('../fixtures/databases/', import.meta.url));
 
 describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', () => {
-  let sink: TestSink;
+  const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
+  /** The app of the running test, for the helpers below. */
   let app: ChildApp | undefined;
-
-  beforeAll(async () => {
-    sink = await startTestSink();
-  });
-
-  afterEach(async () => {
-    if (app && app.child.exitCode === null && app.child.signalCode === null) {
-      app.kill('SIGKILL');
-      await app.exited;
-    }
-    app = undefined;
-  });
-
-  afterAll(async () => {
-    await sink?.close();
-  });
 
   describe.skipIf(!installedServers.postgres || !installedServers.redis)('pg and ioredis', () => {
     let postgres: DatabaseServer;
@@ -55,7 +42,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     });
 
     const env = (name: string, extra: Record<string, string> = {}) => ({
-      ...sink.env,
+      ...suite.sink.env,
       TRACEWIRE_METRICS: 'none',
       OTEL_SERVICE_NAME: name,
       FIXTURE_PG_URL: postgres.url,
@@ -68,7 +55,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
       for (const route of ['/pg', '/ioredis']) expect((await fetch(`${app?.url}${route}`)).status).toBe(200);
       app?.kill('SIGTERM');
       await app?.exited;
-      const spans = sink.spans.filter(
+      const spans = suite.sink.spans.filter(
         (span) => span.receiver === 'otlp' && span.resource['service.name'] === service,
       );
       const result: Record<
@@ -105,26 +92,26 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
       expect(result['/ioredis']?.query?.attributes['db.query.text']).toBe('get fixture:key');
       expect(result['/ioredis']?.parent).toBe(true);
       expect(result['/ioredis']?.logTraceId).toBe(result['/ioredis']?.query?.traceId);
-      expect(JSON.stringify(sink.spans)).not.toContain(postgres.password);
-      expect(JSON.stringify(sink.spans)).not.toContain(redis.password);
+      expect(JSON.stringify(suite.sink.spans)).not.toContain(postgres.password);
+      expect(JSON.stringify(suite.sink.spans)).not.toContain(redis.password);
     }
 
     it('ESM with --import @tracewire/core/register', async () => {
-      app = await startChildApp('db-app.mjs', {
+      app = await suite.startApp('db-app.mjs', {
         env: env('db-esm'),
-        nodeArgs: ['--import', '@tracewire/core/register'],
+        nodeArgs: registerImport,
         fixtures: databaseFixtures,
       });
       expectQueriesUnderRequests(await queryBoth('db-esm'));
     });
 
     it('CommonJS that initialises before requiring its clients', async () => {
-      app = await startChildApp('db-app.cjs', { env: env('db-cjs'), fixtures: databaseFixtures });
+      app = await suite.startApp('db-app.cjs', { env: env('db-cjs'), fixtures: databaseFixtures });
       expectQueriesUnderRequests(await queryBoth('db-cjs'));
     });
 
     it('CommonJS that required its clients before initObservability()', async () => {
-      app = await startChildApp('db-app.cjs', {
+      app = await suite.startApp('db-app.cjs', {
         env: env('db-cjs-late', { FIXTURE_LATE: '1' }),
         fixtures: databaseFixtures,
       });
@@ -132,7 +119,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     });
 
     it('ESM that imported its CommonJS clients before initObservability(), without --import', async () => {
-      app = await startChildApp('db-app-late.mjs', {
+      app = await suite.startApp('db-app-late.mjs', {
         env: env('db-esm-late'),
         fixtures: databaseFixtures,
       });
@@ -140,7 +127,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     });
 
     it('TRACEWIRE_INSTRUMENTATIONS=none leaves the same app without database spans', async () => {
-      app = await startChildApp('db-app.cjs', {
+      app = await suite.startApp('db-app.cjs', {
         env: env('db-cjs-none', { TRACEWIRE_INSTRUMENTATIONS: 'none' }),
         fixtures: databaseFixtures,
       });
@@ -175,7 +162,7 @@ describe.skipIf(!coreIsBuilt)('database instrumentation across module systems', 
     const esm = { nodeArgs: ['--import', pathToFileURL(path.join(coreDir, 'dist', 'register.mjs')).href] };
 
     async function loadedModules(script: string, cwd: string, nodeArgs: string[] = []) {
-      app = await startChildApp(script, { env, nodeArgs, cwd, fixtures: appDirectory });
+      app = await suite.startApp(script, { env, nodeArgs, cwd, fixtures: appDirectory });
       const listening = await app.waitForLine((line) => line.msg === 'listening');
       const summary = await app.waitForLine((line) => String(line.msg).startsWith('tracewire initialised'));
       return {

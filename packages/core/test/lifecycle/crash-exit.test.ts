@@ -1,11 +1,9 @@
 // How a crashing service ends, with tracewire (Sentry on) and without it, in the same
 // test: the exit code, what Node prints and whether the process keeps running must
 // not change; tracewire only adds the Sentry event, delivered before the exit.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { type ChildApp, childProcessSuite, registerImport } from '@tracewire/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChildApp, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
-
-const REGISTER = ['--import', '@tracewire/core/register'];
+import { coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 type Kind = 'rejection' | 'exception' | 'primitive';
 
@@ -23,32 +21,15 @@ function normalised(stderr: string): string {
 }
 
 describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tracewire', () => {
-  let sink: TestSink;
-  const apps: ChildApp[] = [];
-
-  beforeEach(async () => {
-    sink = await startTestSink();
-  });
-
-  afterEach(async () => {
-    for (const app of apps.splice(0)) {
-      if (app.child.exitCode === null && app.child.signalCode === null) {
-        app.kill('SIGKILL');
-        await app.exited;
-      }
-    }
-    await sink.close();
-  });
+  const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
   async function start(withTracewire: boolean, nodeArgs: string[] = [], env: Record<string, string> = {}) {
-    const app = await startChildApp('crash-app.mjs', {
-      nodeArgs: [...nodeArgs, ...(withTracewire ? REGISTER : [])],
+    return suite.startApp('crash-app.mjs', {
+      nodeArgs: [...nodeArgs, ...(withTracewire ? registerImport : [])],
       env: withTracewire
-        ? { ...sink.env, OTEL_SERVICE_NAME: 'fixture-crash', TRACEWIRE_METRICS: 'none', ...env }
+        ? { ...suite.sink.env, OTEL_SERVICE_NAME: 'fixture-crash', TRACEWIRE_METRICS: 'none', ...env }
         : env,
     });
-    apps.push(app);
-    return app;
   }
 
   async function crash(app: ChildApp, kind: Kind): Promise<void> {
@@ -69,7 +50,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
   }
 
   function eventFor(message: string) {
-    return sink.sentry.events.find((event) => event.exception?.values?.[0]?.value === message);
+    return suite.sink.sentry.events.find((event) => event.exception?.values?.[0]?.value === message);
   }
 
   it('exits 1 on an unhandled rejection, after its Sentry event is delivered', async () => {
@@ -97,7 +78,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     const traced = await start(true);
     await crash(traced, 'primitive');
     const tracedExit = await traced.exited;
-    expect(sink.sentry.events).toHaveLength(1);
+    expect(suite.sink.sentry.events).toHaveLength(1);
     expect(plainExit).toEqual({ code: 1, signal: null });
     expect(tracedExit).toEqual(plainExit);
     expect(traced.stderr()).toBe(plain.stderr());
@@ -127,7 +108,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     await crash(traced, 'rejection');
     const tracedExit = await traced.exited;
     expect(eventFor('fixture rejection crash')).toBeDefined();
-    expect(sink.sentry.events).toHaveLength(1);
+    expect(suite.sink.sentry.events).toHaveLength(1);
     expect(plainExit).toEqual({ code: 1, signal: null });
     expect(tracedExit).toEqual(plainExit);
     expect(withoutSourceLine(traced.stderr())).toBe(withoutSourceLine(plain.stderr()));
@@ -146,7 +127,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
       const traced = await start(true, [...flag.nodeArgs], { ...flag.env });
       await crash(traced, 'rejection');
       await stderrContains(traced, 'UnhandledPromiseRejectionWarning: Unhandled promise rejection');
-      await sink.waitFor(() => eventFor('fixture rejection crash'));
+      await suite.sink.waitFor(() => eventFor('fixture rejection crash'));
       expect(await (await fetch(traced.url)).text()).toBe('alive');
       expect(normalised(traced.stderr())).toBe(normalised(plain.stderr()));
 
@@ -165,7 +146,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     const traced = await start(true, args);
     await crash(traced, 'rejection');
     await stderrContains(traced, 'UnhandledPromiseRejectionWarning: Unhandled promise rejection');
-    await sink.waitFor(() => eventFor('fixture rejection crash'));
+    await suite.sink.waitFor(() => eventFor('fixture rejection crash'));
     for (const app of [plain, traced]) {
       expect(await (await fetch(`${app.url}/exit-code`)).text()).toBe('1');
     }
@@ -185,7 +166,7 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     const traced = await start(true, [], env);
     await crash(traced, 'rejection');
     await traced.waitForLine((line) => line.msg === 'app saw a rejection');
-    await sink.waitFor(() => eventFor('fixture rejection crash'));
+    await suite.sink.waitFor(() => eventFor('fixture rejection crash'));
     expect(await (await fetch(traced.url)).text()).toBe('alive');
     expect(traced.stderr()).toBe(plain.stderr());
   });
@@ -200,7 +181,9 @@ describe.skipIf(!coreIsBuilt)('crashes end the process as they would without tra
     await traced.waitForLine(
       (line) => line.msg === 'app saw an exception' && /rejection/.test(String(line.reason)),
     );
-    await sink.waitFor(() => eventFor('fixture exception crash') && eventFor('fixture rejection crash'));
+    await suite.sink.waitFor(
+      () => eventFor('fixture exception crash') && eventFor('fixture rejection crash'),
+    );
     expect(await (await fetch(traced.url)).text()).toBe('alive');
     expect(traced.stderr()).toBe('');
   });

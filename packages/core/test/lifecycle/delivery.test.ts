@@ -1,34 +1,18 @@
 // Nothing tracewire was given is lost: log lines written just before SIGTERM, and one
 // Sentry event per failing request however alike the failures are.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { childProcessSuite, registerImport } from '@tracewire/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChildApp, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
-
-const REGISTER = ['--import', '@tracewire/core/register'];
+import { coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 describe.skipIf(!coreIsBuilt)('delivery', () => {
-  let sink: TestSink;
-  let app: ChildApp | undefined;
+  const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
-  beforeEach(async () => {
-    sink = await startTestSink();
-  });
-
-  afterEach(async () => {
-    if (app && app.child.exitCode === null && app.child.signalCode === null) {
-      app.kill('SIGKILL');
-      await app.exited;
-    }
-    app = undefined;
-    await sink.close();
-  });
-
-  const env = () => ({ ...sink.env, OTEL_SERVICE_NAME: 'fixture-delivery', TRACEWIRE_METRICS: 'none' });
+  const env = () => ({ ...suite.sink.env, OTEL_SERVICE_NAME: 'fixture-delivery', TRACEWIRE_METRICS: 'none' });
 
   it('writes all 20,000 lines logged just before SIGTERM, then ends by the signal', async () => {
     // pino's destination writes 16 kB at a time; 20,000 lines are several megabytes.
     const count = 20_000;
-    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });
     expect(await (await fetch(`${app.url}/log-burst?count=${count}`)).text()).toBe(String(count));
     const exit = await app.exited;
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
@@ -39,7 +23,7 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
 
   it('writes every line logged before shutdown() before shutdown() resolves', async () => {
     const count = 20_000;
-    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });
     expect(await (await fetch(`${app.url}/log-then-shutdown?count=${count}`)).text()).toBe(String(count));
     await app.waitForLine((line) => line.msg === 'after shutdown');
     const lines = app.lines();
@@ -48,11 +32,11 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
   });
 
   it('gives five requests failing with the same error five Sentry events, each with its own trace ID', async () => {
-    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });
     for (let request = 0; request < 5; request += 1) {
       expect((await fetch(`${app.url}/fail/same`)).status).toBe(500);
     }
-    const events = await sink.waitFor((s) => {
+    const events = await suite.sink.waitFor((s) => {
       const same = s.sentry.events.filter(
         (event) => event.exception?.values?.[0]?.value === 'fixture failure for /fail/same',
       );
@@ -71,11 +55,11 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
   });
 
   it('gives each request failing with one shared error object its own Sentry event', async () => {
-    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });
     for (let request = 0; request < 3; request += 1) {
       expect((await fetch(`${app.url}/fail-shared`)).status).toBe(500);
     }
-    const events = await sink.waitFor((s) => {
+    const events = await suite.sink.waitFor((s) => {
       const shared = s.sentry.events.filter(
         (event) => event.exception?.values?.[0]?.value === 'a shared, module-level failure',
       );
@@ -91,11 +75,11 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
   });
 
   it('gives one request that reports the same failure twice one Sentry event', async () => {
-    app = await startChildApp('http-app.mjs', { env: env(), nodeArgs: REGISTER });
+    const app = await suite.startApp('http-app.mjs', { env: env(), nodeArgs: registerImport });
     expect((await fetch(`${app.url}/report-twice`)).status).toBe(500);
     // A later, different request's event: once it is at the sink, so is everything before it.
     expect((await fetch(`${app.url}/fail/after`)).status).toBe(500);
-    await sink.waitFor((s) =>
+    await suite.sink.waitFor((s) =>
       s.sentry.events.find(
         (event) => event.exception?.values?.[0]?.value === 'fixture failure for /fail/after',
       ),
@@ -104,7 +88,7 @@ describe.skipIf(!coreIsBuilt)('delivery', () => {
     expect(attempts).toHaveLength(2);
     const traceId = attempts[0]?.trace_id;
     expect(attempts[1]?.trace_id).toBe(traceId);
-    const events = sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === traceId);
+    const events = suite.sink.sentry.events.filter((event) => event.contexts?.trace?.trace_id === traceId);
     expect(events.map((event) => event.exception?.values?.[0]?.value)).toEqual([
       'the same failure, twice in one request',
     ]);

@@ -1,40 +1,28 @@
 // Both ways of loading tracewire before the app: `--import` for ESM apps (with the
 // loader hook) and `--require` for CommonJS apps.
-import { startTestSink, type TestSink } from '@tracewire/testing';
+import { childProcessSuite } from '@tracewire/testing/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChildApp, coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
+import { coreIsBuilt, startChildApp } from '../helpers/child-app.ts';
 
 describe.skipIf(!coreIsBuilt)('module systems', () => {
-  let sink: TestSink;
-  let app: ChildApp | undefined;
+  const suite = childProcessSuite({ hooks: { beforeEach, afterEach }, startApp: startChildApp });
 
-  beforeEach(async () => {
-    sink = await startTestSink();
-  });
-
-  afterEach(async () => {
-    if (app && app.child.exitCode === null && app.child.signalCode === null) {
-      app.kill('SIGKILL');
-      await app.exited;
-    }
-    app = undefined;
-    await sink.close();
-  });
-
-  const env = (name: string) => ({ ...sink.env, TRACEWIRE_METRICS: 'none', OTEL_SERVICE_NAME: name });
+  const env = (name: string) => ({ ...suite.sink.env, TRACEWIRE_METRICS: 'none', OTEL_SERVICE_NAME: name });
 
   it('instruments a CommonJS app started with --require', async () => {
-    app = await startChildApp('http-app.cjs', {
+    const app = await suite.startApp('http-app.cjs', {
       env: env('fixture-cjs'),
       nodeArgs: ['--require', '@tracewire/core/register'],
     });
     await fetch(`${app.url}/fail/1`);
     app.kill('SIGTERM');
     await app.exited;
-    const event = sink.sentry.events[0];
+    const event = suite.sink.sentry.events[0];
     const traceId = event?.contexts?.trace?.trace_id;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const span = sink.spans.find((candidate) => candidate.kind === 'server' && candidate.receiver === 'otlp');
+    const span = suite.sink.spans.find(
+      (candidate) => candidate.kind === 'server' && candidate.receiver === 'otlp',
+    );
     expect(span?.traceId).toBe(traceId);
     expect(span?.resource['service.name']).toBe('fixture-cjs');
     expect(app.lines().find((line) => line.msg === 'request failed')?.trace_id).toBe(traceId);
@@ -44,7 +32,7 @@ describe.skipIf(!coreIsBuilt)('module systems', () => {
   });
 
   it('instruments an ESM app’s node:http and express imported after --import', async () => {
-    app = await startChildApp('express-app.mjs', {
+    const app = await suite.startApp('express-app.mjs', {
       env: env('fixture-esm-express'),
       nodeArgs: ['--import', '@tracewire/core/register'],
     });
@@ -52,7 +40,9 @@ describe.skipIf(!coreIsBuilt)('module systems', () => {
     expect(await response.json()).toEqual({ id: '42' });
     app.kill('SIGTERM');
     await app.exited;
-    const span = sink.spans.find((candidate) => candidate.kind === 'server' && candidate.receiver === 'otlp');
+    const span = suite.sink.spans.find(
+      (candidate) => candidate.kind === 'server' && candidate.receiver === 'otlp',
+    );
     expect(span?.attributes['url.path']).toBe('/items/42');
     const line = app.lines().find((candidate) => candidate.msg === 'item');
     expect(line?.trace_id).toBe(span?.traceId);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestSink, type TestSink } from '@tracewire/testing';
+import { freePort } from '@tracewire/testing/fixtures';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   createDoctorNetwork,
@@ -61,6 +62,12 @@ function countingNetwork(inner: DoctorNetwork): { network: DoctorNetwork; reques
   };
 }
 
+/** Runs doctor where no name resolves, with every request it sent in `requested`. */
+async function doctorUnresolved(args: string[], env: Record<string, string>) {
+  const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
+  return { ...(await doctor(args, env, counted.network)), requested: counted.requested };
+}
+
 async function doctor(args: string[], env: Record<string, string>, network: DoctorNetwork) {
   let stdout = '';
   let stderr = '';
@@ -87,14 +94,6 @@ async function listen(server: http.Server): Promise<number> {
       }),
   );
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const LOOPBACK_V4: ResolvedAddress[] = [{ address: '127.0.0.1', family: 4 }];
@@ -157,19 +156,13 @@ describe('tracewire doctor on Railway', () => {
   });
 
   it('fails a private name that does not resolve, for the DSN host too', async () => {
-    const { resolver } = resolverFor({});
-    const counted = countingNetwork(createDoctorNetwork({ resolver }));
-    const result = await doctor(
-      [],
-      {
-        RAILWAY_ENVIRONMENT_NAME: 'staging',
-        SENTRY_TRACE_SAMPLE_RATE: '0.5',
-        SENTRY_DSN: 'http://abc123@sentry.railway.internal:9000/1',
-        TRACEWIRE_SENTRY_TRACES: 'false',
-        TRACEWIRE_METRICS: 'none',
-      },
-      counted.network,
-    );
+    const result = await doctorUnresolved([], {
+      RAILWAY_ENVIRONMENT_NAME: 'staging',
+      SENTRY_TRACE_SAMPLE_RATE: '0.5',
+      SENTRY_DSN: 'http://abc123@sentry.railway.internal:9000/1',
+      TRACEWIRE_SENTRY_TRACES: 'false',
+      TRACEWIRE_METRICS: 'none',
+    });
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, 'sentry.ingest.dns')).toMatch(
       /^fail .*sentry\.railway\.internal does not resolve \(ENOTFOUND\)\..*Fix: Check the host in SENTRY_DSN/,
@@ -177,18 +170,15 @@ describe('tracewire doctor on Railway', () => {
     expect(lineOf(result.stdout, 'platform.private-dns')).toMatch(
       /^fail .*does not resolve \(ENOTFOUND\)\..*Fix: Private names resolve only inside the Railway project/,
     );
-    expect(counted.requested).toEqual([]);
+    expect(result.requested).toEqual([]);
   });
 });
 
 describe('tracewire doctor: check first', () => {
   it('stops at an invalid configuration with the issue as a failing line, contacting nothing', async () => {
-    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
-    const result = await doctor(
-      ['--json'],
-      { SENTRY_DSN: 'https://keycanary9d1e@o1.ingest.sentry.io/not-a-project' },
-      counted.network,
-    );
+    const result = await doctorUnresolved(['--json'], {
+      SENTRY_DSN: 'https://keycanary9d1e@o1.ingest.sentry.io/not-a-project',
+    });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as {
       ok: boolean;
@@ -202,62 +192,50 @@ describe('tracewire doctor: check first', () => {
         fix: expect.any(String),
       }),
     );
-    expect(counted.requested).toEqual([]);
+    expect(result.requested).toEqual([]);
     expect(result.stdout).not.toContain('keycanary9d1e');
   });
 });
 
 describe('tracewire doctor --send-test-event without a DSN', () => {
   it('fails the test event line instead of skipping it silently', async () => {
-    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
-    const result = await doctor(
-      ['--send-test-event'],
-      { SENTRY_TRACE_SAMPLE_RATE: '0.5', TRACEWIRE_METRICS: 'none' },
-      counted.network,
-    );
+    const result = await doctorUnresolved(['--send-test-event'], {
+      SENTRY_TRACE_SAMPLE_RATE: '0.5',
+      TRACEWIRE_METRICS: 'none',
+    });
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, 'sentry.test-event')).toMatch(/^fail .*not sent: SENTRY_DSN is not set/);
-    expect(counted.requested).toEqual([]);
+    expect(result.requested).toEqual([]);
   });
 });
 
 describe('tracewire doctor: URLs wrong before anything is contacted', () => {
   it('refuses the DSN ingest host as SENTRY_INTERNAL_URL without calling it', async () => {
-    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
-    const result = await doctor(
-      [],
-      {
-        SENTRY_TRACE_SAMPLE_RATE: '0.5',
-        SENTRY_AUTH_TOKEN: 'sntryu_abcdef0123',
-        SENTRY_INTERNAL_URL: 'https://o1.ingest.sentry.io',
-        TRACEWIRE_METRICS: 'none',
-      },
-      counted.network,
-    );
+    const result = await doctorUnresolved([], {
+      SENTRY_TRACE_SAMPLE_RATE: '0.5',
+      SENTRY_AUTH_TOKEN: 'sntryu_abcdef0123',
+      SENTRY_INTERNAL_URL: 'https://o1.ingest.sentry.io',
+      TRACEWIRE_METRICS: 'none',
+    });
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, 'sentry.api.url')).toMatch(
       /^fail .*o1\.ingest\.sentry\.io is the DSN's ingest host, which serves no API\..*Fix: Set SENTRY_INTERNAL_URL to https:\/\/sentry\.io/,
     );
-    expect(counted.requested).toEqual([]);
+    expect(result.requested).toEqual([]);
     expect(result.stdout).not.toContain('sntryu_abcdef0123');
   });
 
   it("refuses Loki's push API as the OTLP logs endpoint without calling it", async () => {
-    const counted = countingNetwork(createDoctorNetwork({ resolver: resolverFor({}).resolver }));
-    const result = await doctor(
-      [],
-      {
-        SENTRY_TRACE_SAMPLE_RATE: '0.5',
-        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://loki:3100/loki/api/v1/push',
-        TRACEWIRE_METRICS: 'none',
-      },
-      counted.network,
-    );
+    const result = await doctorUnresolved([], {
+      SENTRY_TRACE_SAMPLE_RATE: '0.5',
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://loki:3100/loki/api/v1/push',
+      TRACEWIRE_METRICS: 'none',
+    });
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, 'otlp.logs.export')).toMatch(
       /^fail .*this is Loki's own push API, which does not take OTLP\..*Fix: Loki 3 takes OTLP at \/otlp\/v1\/logs: set OTEL_EXPORTER_OTLP_LOGS_ENDPOINT to http:\/\/loki:3100\/otlp\/v1\/logs/,
     );
-    expect(counted.requested).toEqual([]);
+    expect(result.requested).toEqual([]);
   });
 });
 
