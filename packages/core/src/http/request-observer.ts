@@ -18,6 +18,7 @@ import { getObservability } from '../init/global-state.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
+import { type RequestScopeSeed, withRequestScopes } from '../sentry/request-scopes.ts';
 import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
@@ -271,6 +272,8 @@ interface ObserverSettings {
   /** `shouldCapture` asked about a bare 5xx, guarded: a throw means no event, as without it. */
   shouldCaptureWithoutError: ShouldCapture;
   discoverRoute: RequestObserverAdapter['discoverRoute'];
+  /** Sentry's client when the Sentry pipeline runs: requests get scopes of their own. */
+  sentryClient: Sentry.NodeClient | undefined;
   recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
 }
 
@@ -280,7 +283,7 @@ interface ObserverSettings {
  * literal with a getter and a dozen closures per request costs microseconds and keeps
  * the garbage collector busy.
  */
-class FollowedRequest implements ObservedRequest {
+class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   readonly ignored = false;
   route: string | undefined = undefined;
   /** The request's own Sentry isolation scope, once `run()` created it. */
@@ -329,25 +332,32 @@ class FollowedRequest implements ObservedRequest {
 
   run<T>(callback: () => T): T {
     if (!this.settings.handle.pipelines.sentry) return this.inContext(callback);
-    // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
-    // `setContext()` in one request never bleeds into another.
-    return Sentry.withIsolationScope((scope) => {
-      this.isolationScope = scope;
-      // Named by method until the route is known, never by the raw URL.
-      scope.setTransactionName(this.transactionName());
-      // One call: each setTag copies the scope's tags.
-      scope.setTags(
-        this.route
-          ? { request_id: this.requestId, 'http.method': this.method, 'http.route': this.route }
-          : { request_id: this.requestId, 'http.method': this.method },
-      );
-      // An error log line captured before the adapter's error handler runs is the
-      // request's one event for that error: it describes the request too.
-      scope.addEventProcessor((event) => {
-        event.request ??= this.requestData();
-        return event;
-      });
-      return this.inContext(callback);
+    // Each request gets its own Sentry scopes, so `Sentry.setUser()` or `setContext()` in
+    // one request never bleeds into another. They are forked when first used (most
+    // requests never touch them); `seedScope` then gives them the request's data.
+    return withRequestScopes(
+      this.settings.sentryClient,
+      this,
+      this.ownSpan ? () => context.with(this.requestContext, callback) : callback,
+    );
+  }
+
+  /** The request's data on its isolation scope, once the scope is forked. */
+  seedScope(scope: Sentry.Scope): void {
+    this.isolationScope = scope;
+    // Named by method until the route is known, never by the raw URL.
+    scope.setTransactionName(this.transactionName());
+    // One call: each setTag copies the scope's tags.
+    scope.setTags(
+      this.route
+        ? { request_id: this.requestId, 'http.method': this.method, 'http.route': this.route }
+        : { request_id: this.requestId, 'http.method': this.method },
+    );
+    // An error log line captured before the adapter's error handler runs is the
+    // request's one event for that error: it describes the request too.
+    scope.addEventProcessor((event) => {
+      event.request ??= this.requestData();
+      return event;
     });
   }
 
@@ -560,6 +570,7 @@ export function createRequestObserver(
       'no event for a status without an error',
     ),
     discoverRoute: adapter.discoverRoute,
+    sentryClient: handle.pipelines.sentry ? Sentry.getClient<Sentry.NodeClient>() : undefined,
     recordDuration(seconds, attributes) {
       durationHistogram ??= metrics
         .getMeter('@tracewire/core', TRACEWIRE_VERSION)
