@@ -200,6 +200,27 @@ function hostAttributes(host: unknown, attributes: Record<string, string | numbe
   if (match[2]) attributes['server.port'] = Number(match[2]);
 }
 
+/**
+ * The attributes the http instrumentation gives its server span, minus the query string
+ * and the peer's address (and `url.path`, given at the span's start for the sampler).
+ */
+function serverSpanAttributes(
+  request: IncomingRequestInfo,
+  method: string,
+  scheme: string,
+): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {
+    'http.request.method': method,
+    'url.scheme': scheme,
+  };
+  hostAttributes(request.headers.host, attributes);
+  if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
+  const userAgent = request.headers['user-agent'];
+  if (typeof userAgent === 'string')
+    attributes['user_agent.original'] = truncateRequestField(userAgent, REQUEST_FIELD_LIMITS.header);
+  return attributes;
+}
+
 /** Sets a header on the response, if it has not been sent yet (else the header is left out). */
 function setResponseHeader(request: IncomingRequestInfo, name: string, value: string): void {
   try {
@@ -620,19 +641,14 @@ export function createRequestObserver(
       let requestMetadata = rpcMetadata;
       if (!instrumentationSpan) {
         const extracted = propagation.extract(parentContext, request.headers);
-        // The attributes the http instrumentation gives its server span, minus the
-        // query string and the peer's address.
-        const attributes: Record<string, string | number> = {
-          'http.request.method': method,
-          'url.path': writtenPath,
-          'url.scheme': scheme,
-        };
-        hostAttributes(request.headers.host, attributes);
-        if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
-        const userAgent = request.headers['user-agent'];
-        if (typeof userAgent === 'string')
-          attributes['user_agent.original'] = truncateRequestField(userAgent, REQUEST_FIELD_LIMITS.header);
-        ownSpan = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, extracted);
+        // The sampler sees the path (ignored paths are never sampled); every other
+        // attribute only serves a recorded span, so an unsampled request builds none.
+        ownSpan = tracer.startSpan(
+          method,
+          { kind: SpanKind.SERVER, attributes: { 'url.path': writtenPath } },
+          extracted,
+        );
+        if (ownSpan.isRecording()) ownSpan.setAttributes(serverSpanAttributes(request, method, scheme));
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
