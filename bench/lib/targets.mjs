@@ -26,7 +26,7 @@ function status(required, measured, holds) {
   return holds(measured) ? 'met' : 'missed';
 }
 
-export function evaluateTargets({ throughput = [], startup = [], memory = [], logging }) {
+export function evaluateTargets({ throughput = [], startup = [], memory = [], logging, sentryWithoutDsn }) {
   const targets = [];
   const find = (rows, framework, kind) =>
     rows.find((row) => row.framework === framework && row.kind === kind);
@@ -107,6 +107,19 @@ export function evaluateTargets({ throughput = [], startup = [], memory = [], lo
       measured: share,
       unit: 'percent',
       status: status([full, auto], share, (value) => value <= 1 / 3),
+    });
+  }
+
+  if (sentryWithoutDsn) {
+    // Counted by a module load hook in a process that initialises tracewire without a DSN.
+    const measured = okValue(sentryWithoutDsn, 'sentryModules');
+    targets.push({
+      target: 'a service without a DSN loads no Sentry SDK module',
+      framework: null,
+      required: '0 modules',
+      measured,
+      unit: 'modules',
+      status: status([sentryWithoutDsn], measured, (value) => value === 0),
     });
   }
 
