@@ -13,6 +13,7 @@ import { describeMachine, loadAverage, packagesBuildFingerprint } from './lib/ma
 import { runMemory } from './lib/memory.mjs';
 import { updateReadme, writeReport } from './lib/report.mjs';
 import { startSink } from './lib/sink.mjs';
+import { runSentryWithoutDsn } from './lib/sentry-without-dsn.mjs';
 import { runStartup } from './lib/startup.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { REQUEST_IDS, runThroughput } from './lib/throughput.mjs';
@@ -305,6 +306,10 @@ try {
   };
   await timed('throughput', () => runThroughput(variants, context, log));
   await timed('startup', () => runStartup(variants, context, log));
+  // Part of startup: which modules a service without a DSN loads (one short child process).
+  if (sections.includes('startup')) {
+    report.sentryWithoutDsn = await runSentryWithoutDsn(availability.get(LOGGING_TRACEWIRE_PROBE.id), log);
+  }
   await timed('memory', () => runMemory(variants, context, log));
   await timed('logging', () => runLogging(availability.get(LOGGING_TRACEWIRE_PROBE.id), context, log));
 } finally {
@@ -335,6 +340,7 @@ const broken = [
   ...(report.startup ?? []),
   ...(report.memory ?? []),
   ...(report.logging?.rows ?? []),
+  ...(report.sentryWithoutDsn ? [{ id: 'sentry-without-dsn', ...report.sentryWithoutDsn }] : []),
 ].filter((row) => row.status === 'failed' || row.status === 'errors');
 if (broken.length > 0) {
   log(

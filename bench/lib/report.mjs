@@ -275,6 +275,7 @@ function formatMeasured(target) {
   if (!Number.isFinite(target.measured)) return dash;
   if (target.unit === 'percent') return percent(target.measured);
   if (target.unit === 'times') return `${number(target.measured, 1)}×`;
+  if (target.unit === 'modules') return `${number(target.measured)} modules`;
   return `${number(target.measured, 1)} ${target.unit}`;
 }
 

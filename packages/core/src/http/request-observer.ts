@@ -18,6 +18,7 @@ import { getObservability } from '../init/global-state.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
+import { type RequestScopeSeed, withRequestScopes } from '../sentry/request-scopes.ts';
 import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
@@ -199,6 +200,27 @@ function hostAttributes(host: unknown, attributes: Record<string, string | numbe
   if (match[2]) attributes['server.port'] = Number(match[2]);
 }
 
+/**
+ * The attributes the http instrumentation gives its server span, minus the query string
+ * and the peer's address (and `url.path`, given at the span's start for the sampler).
+ */
+function serverSpanAttributes(
+  request: IncomingRequestInfo,
+  method: string,
+  scheme: string,
+): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {
+    'http.request.method': method,
+    'url.scheme': scheme,
+  };
+  hostAttributes(request.headers.host, attributes);
+  if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
+  const userAgent = request.headers['user-agent'];
+  if (typeof userAgent === 'string')
+    attributes['user_agent.original'] = truncateRequestField(userAgent, REQUEST_FIELD_LIMITS.header);
+  return attributes;
+}
+
 /** Sets a header on the response, if it has not been sent yet (else the header is left out). */
 function setResponseHeader(request: IncomingRequestInfo, name: string, value: string): void {
   try {
@@ -271,6 +293,8 @@ interface ObserverSettings {
   /** `shouldCapture` asked about a bare 5xx, guarded: a throw means no event, as without it. */
   shouldCaptureWithoutError: ShouldCapture;
   discoverRoute: RequestObserverAdapter['discoverRoute'];
+  /** Sentry's client when the Sentry pipeline runs: requests get scopes of their own. */
+  sentryClient: Sentry.NodeClient | undefined;
   recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
 }
 
@@ -280,7 +304,7 @@ interface ObserverSettings {
  * literal with a getter and a dozen closures per request costs microseconds and keeps
  * the garbage collector busy.
  */
-class FollowedRequest implements ObservedRequest {
+class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   readonly ignored = false;
   route: string | undefined = undefined;
   /** The request's own Sentry isolation scope, once `run()` created it. */
@@ -329,25 +353,32 @@ class FollowedRequest implements ObservedRequest {
 
   run<T>(callback: () => T): T {
     if (!this.settings.handle.pipelines.sentry) return this.inContext(callback);
-    // Each request gets its own Sentry isolation scope, so `Sentry.setUser()` or
-    // `setContext()` in one request never bleeds into another.
-    return Sentry.withIsolationScope((scope) => {
-      this.isolationScope = scope;
-      // Named by method until the route is known, never by the raw URL.
-      scope.setTransactionName(this.transactionName());
-      // One call: each setTag copies the scope's tags.
-      scope.setTags(
-        this.route
-          ? { request_id: this.requestId, 'http.method': this.method, 'http.route': this.route }
-          : { request_id: this.requestId, 'http.method': this.method },
-      );
-      // An error log line captured before the adapter's error handler runs is the
-      // request's one event for that error: it describes the request too.
-      scope.addEventProcessor((event) => {
-        event.request ??= this.requestData();
-        return event;
-      });
-      return this.inContext(callback);
+    // Each request gets its own Sentry scopes, so `Sentry.setUser()` or `setContext()` in
+    // one request never bleeds into another. They are forked when first used (most
+    // requests never touch them); `seedScope` then gives them the request's data.
+    return withRequestScopes(
+      this.settings.sentryClient,
+      this,
+      this.ownSpan ? () => context.with(this.requestContext, callback) : callback,
+    );
+  }
+
+  /** The request's data on its isolation scope, once the scope is forked. */
+  seedScope(scope: Sentry.Scope): void {
+    this.isolationScope = scope;
+    // Named by method until the route is known, never by the raw URL.
+    scope.setTransactionName(this.transactionName());
+    // One call: each setTag copies the scope's tags.
+    scope.setTags(
+      this.route
+        ? { request_id: this.requestId, 'http.method': this.method, 'http.route': this.route }
+        : { request_id: this.requestId, 'http.method': this.method },
+    );
+    // An error log line captured before the adapter's error handler runs is the
+    // request's one event for that error: it describes the request too.
+    scope.addEventProcessor((event) => {
+      event.request ??= this.requestData();
+      return event;
     });
   }
 
@@ -560,6 +591,7 @@ export function createRequestObserver(
       'no event for a status without an error',
     ),
     discoverRoute: adapter.discoverRoute,
+    sentryClient: handle.pipelines.sentry ? Sentry.getClient<Sentry.NodeClient>() : undefined,
     recordDuration(seconds, attributes) {
       durationHistogram ??= metrics
         .getMeter('@tracewire/core', TRACEWIRE_VERSION)
@@ -609,19 +641,14 @@ export function createRequestObserver(
       let requestMetadata = rpcMetadata;
       if (!instrumentationSpan) {
         const extracted = propagation.extract(parentContext, request.headers);
-        // The attributes the http instrumentation gives its server span, minus the
-        // query string and the peer's address.
-        const attributes: Record<string, string | number> = {
-          'http.request.method': method,
-          'url.path': writtenPath,
-          'url.scheme': scheme,
-        };
-        hostAttributes(request.headers.host, attributes);
-        if (request.httpVersion) attributes['network.protocol.version'] = request.httpVersion;
-        const userAgent = request.headers['user-agent'];
-        if (typeof userAgent === 'string')
-          attributes['user_agent.original'] = truncateRequestField(userAgent, REQUEST_FIELD_LIMITS.header);
-        ownSpan = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, extracted);
+        // The sampler sees the path (ignored paths are never sampled); every other
+        // attribute only serves a recorded span, so an unsampled request builds none.
+        ownSpan = tracer.startSpan(
+          method,
+          { kind: SpanKind.SERVER, attributes: { 'url.path': writtenPath } },
+          extracted,
+        );
+        if (ownSpan.isRecording()) ownSpan.setAttributes(serverSpanAttributes(request, method, scheme));
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
