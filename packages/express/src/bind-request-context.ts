@@ -1,5 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
+import {
+  EXPRESS_PREVIOUS_ADD_LISTENER_KEY,
+  EXPRESS_PREVIOUS_ON_KEY,
+  EXPRESS_RESPONSE_KEY,
+} from '@tracewire/core/adapter';
 
 // Body data and 'end' events reach the request from the connection's HTTP parser, which
 // was created before the request existed: a listener registered inside the request
@@ -15,10 +20,6 @@ import type { EventEmitter } from 'node:events';
 type Listener = (...args: unknown[]) => unknown;
 type AddListener = (this: EventEmitter, event: string | symbol, listener: Listener) => EventEmitter;
 
-const PREVIOUS_ON = Symbol.for('tracewire.express.previous-on');
-const PREVIOUS_ADD_LISTENER = Symbol.for('tracewire.express.previous-add-listener');
-const RESPONSE = Symbol.for('tracewire.express.response');
-
 // Events whose listeners run from the connection rather than from the request's code.
 const CONNECTION_EVENTS = new Set<string | symbol>([
   'data',
@@ -32,9 +33,9 @@ const CONNECTION_EVENTS = new Set<string | symbol>([
 ]);
 
 interface BoundEmitter {
-  [PREVIOUS_ON]?: AddListener;
-  [PREVIOUS_ADD_LISTENER]?: AddListener;
-  [RESPONSE]?: { writableFinished?: boolean };
+  [EXPRESS_PREVIOUS_ON_KEY]?: AddListener;
+  [EXPRESS_PREVIOUS_ADD_LISTENER_KEY]?: AddListener;
+  [EXPRESS_RESPONSE_KEY]?: { writableFinished?: boolean };
 }
 
 /**
@@ -46,7 +47,7 @@ function needsRequestContext(emitter: BoundEmitter, event: string | symbol, list
   return (
     typeof listener === 'function' &&
     CONNECTION_EVENTS.has(event) &&
-    emitter[RESPONSE]?.writableFinished !== true
+    emitter[EXPRESS_RESPONSE_KEY]?.writableFinished !== true
   );
 }
 
@@ -61,7 +62,7 @@ function inAddersContext(listener: Listener): Listener {
 }
 
 function onInAddersContext(this: EventEmitter & BoundEmitter, event: string | symbol, listener: Listener) {
-  const add = this[PREVIOUS_ON] as AddListener;
+  const add = this[EXPRESS_PREVIOUS_ON_KEY] as AddListener;
   return add.call(
     this,
     event,
@@ -74,7 +75,7 @@ function addListenerInAddersContext(
   event: string | symbol,
   listener: Listener,
 ) {
-  const add = this[PREVIOUS_ADD_LISTENER] as AddListener;
+  const add = this[EXPRESS_PREVIOUS_ADD_LISTENER_KEY] as AddListener;
   return add.call(
     this,
     event,
@@ -82,13 +83,16 @@ function addListenerInAddersContext(
   );
 }
 
-function bindEmitter(emitter: EventEmitter & BoundEmitter, response: BoundEmitter[typeof RESPONSE]): void {
-  if (emitter[PREVIOUS_ON]) return;
-  emitter[RESPONSE] = response;
+function bindEmitter(
+  emitter: EventEmitter & BoundEmitter,
+  response: BoundEmitter[typeof EXPRESS_RESPONSE_KEY],
+): void {
+  if (emitter[EXPRESS_PREVIOUS_ON_KEY]) return;
+  emitter[EXPRESS_RESPONSE_KEY] = response;
   // Whatever `on` is now (the prototype's, or another instrumentation's wrapper) stays
   // in the chain.
-  emitter[PREVIOUS_ON] = emitter.on as AddListener;
-  emitter[PREVIOUS_ADD_LISTENER] = emitter.addListener as AddListener;
+  emitter[EXPRESS_PREVIOUS_ON_KEY] = emitter.on as AddListener;
+  emitter[EXPRESS_PREVIOUS_ADD_LISTENER_KEY] = emitter.addListener as AddListener;
   emitter.on = onInAddersContext as EventEmitter['on'];
   emitter.addListener = addListenerInAddersContext as EventEmitter['addListener'];
 }

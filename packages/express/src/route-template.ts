@@ -1,3 +1,4 @@
+import { EXPRESS_ROUTE_ACCESSORS_KEY, EXPRESS_ROUTE_WATCH_KEY } from '@tracewire/core/adapter';
 // Express knows a request's route template only in two halves, and only for a moment:
 // `req.route.path` is the template relative to the router that matched it, and
 // `req.baseUrl` is the RAW prefix that router is mounted under (`/orgs/acme`, not
@@ -114,8 +115,6 @@ export function joinRouteTemplate(mount: string, path: string): string {
 }
 
 const ROOT_MOUNT: MountPrefix = Object.freeze({ raw: '', template: '', params: Object.freeze({}) });
-const ROUTE_WATCH = Symbol.for('tracewire.express.route-watch');
-const SHARED_ACCESSORS = Symbol.for('tracewire.express.route-accessors');
 
 /**
  * One request's `baseUrl` and `route`, and, once `observability()` watches the request,
@@ -154,19 +153,19 @@ class RouteWatch {
 }
 
 interface WatchedRequest {
-  [ROUTE_WATCH]?: RouteWatch;
+  [EXPRESS_ROUTE_WATCH_KEY]?: RouteWatch;
 }
 
 // `baseUrl` and `route` as accessors over the request's RouteWatch. Without a watch
 // they are plain storage, so requests `observability()` never sees behave as before.
 function getBaseUrl(this: WatchedRequest): unknown {
-  return this[ROUTE_WATCH]?.baseUrl;
+  return this[EXPRESS_ROUTE_WATCH_KEY]?.baseUrl;
 }
 
 function setBaseUrl(this: WatchedRequest, value: unknown): void {
-  const watch = this[ROUTE_WATCH];
+  const watch = this[EXPRESS_ROUTE_WATCH_KEY];
   if (watch === undefined) {
-    this[ROUTE_WATCH] = new RouteWatch(this, value, undefined);
+    this[EXPRESS_ROUTE_WATCH_KEY] = new RouteWatch(this, value, undefined);
     return;
   }
   if (watch.onRoute !== undefined && typeof value === 'string') watch.enter(value);
@@ -174,13 +173,13 @@ function setBaseUrl(this: WatchedRequest, value: unknown): void {
 }
 
 function getRoute(this: WatchedRequest): unknown {
-  return this[ROUTE_WATCH]?.route;
+  return this[EXPRESS_ROUTE_WATCH_KEY]?.route;
 }
 
 function setRoute(this: WatchedRequest, value: unknown): void {
-  const watch = this[ROUTE_WATCH];
+  const watch = this[EXPRESS_ROUTE_WATCH_KEY];
   if (watch === undefined) {
-    this[ROUTE_WATCH] = new RouteWatch(this, undefined, value);
+    this[EXPRESS_ROUTE_WATCH_KEY] = new RouteWatch(this, undefined, value);
     return;
   }
   watch.route = value;
@@ -219,7 +218,7 @@ function shareAccessors(request: object): boolean {
   if (appRequest === null || !Object.hasOwn(appRequest, 'app')) return false;
   const shared = Object.getPrototypeOf(appRequest) as (Record<PropertyKey, unknown> & object) | null;
   if (shared === null || shared === Object.prototype) return false;
-  if (shared[SHARED_ACCESSORS] === true) return true;
+  if (shared[EXPRESS_ROUTE_ACCESSORS_KEY] === true) return true;
   if (
     !Object.hasOwn(shared, 'accepts') ||
     Object.hasOwn(shared, 'baseUrl') ||
@@ -230,7 +229,7 @@ function shareAccessors(request: object): boolean {
   }
   Object.defineProperty(shared, 'baseUrl', { ...BASE_URL_PROPERTY, enumerable: false });
   Object.defineProperty(shared, 'route', { ...ROUTE_PROPERTY, enumerable: false });
-  Object.defineProperty(shared, SHARED_ACCESSORS, { value: true });
+  Object.defineProperty(shared, EXPRESS_ROUTE_ACCESSORS_KEY, { value: true });
   return true;
 }
 
@@ -245,7 +244,7 @@ export function watchRouteTemplate(request: object, onRoute: (template: string) 
   const fields = request as WatchedRequest & { baseUrl?: unknown; route?: unknown };
   try {
     const shared = shareAccessors(request);
-    let watch = fields[ROUTE_WATCH];
+    let watch = fields[EXPRESS_ROUTE_WATCH_KEY];
     if (
       !shared ||
       watch === undefined ||
@@ -255,7 +254,7 @@ export function watchRouteTemplate(request: object, onRoute: (template: string) 
       // The request's own properties (the first request, before the accessors were
       // shared, or an Express this does not recognise): accessors on the request itself.
       watch = new RouteWatch(fields, fields.baseUrl, fields.route);
-      fields[ROUTE_WATCH] = watch;
+      fields[EXPRESS_ROUTE_WATCH_KEY] = watch;
       Object.defineProperty(request, 'baseUrl', BASE_URL_PROPERTY);
       Object.defineProperty(request, 'route', ROUTE_PROPERTY);
     }

@@ -1,3 +1,4 @@
+import { KOA_ROUTE_WATCH_KEY } from '@tracewire/core/adapter';
 // @koa/router (and koa-router before it) records the matched route on the context as
 // `ctx._matchedRoute`: the template with any router prefix and nested-router mount path
 // already applied (`/v2/users/:id`). It writes it when the router dispatches a matched
@@ -35,8 +36,6 @@ export function matchedRouteTemplate(ctx: object, value = (ctx as RouterContextF
   return isRouteLayerPath((ctx as RouterContextFields).matched, value) ? value : undefined;
 }
 
-const ROUTE_WATCH = Symbol.for('tracewire.koa.route-watch');
-
 /** Who is told about the route: the observed request. */
 interface RouteListener {
   readonly route: string | undefined;
@@ -44,18 +43,18 @@ interface RouteListener {
 }
 
 interface WatchedContext {
-  [ROUTE_WATCH]: { value: unknown; listener: RouteListener };
+  [KOA_ROUTE_WATCH_KEY]: { value: unknown; listener: RouteListener };
 }
 
 // The same accessor functions for every request, with the state in one object on the
 // context: every watched context keeps one shape, where fresh closures per request would
 // give each context a shape of its own.
 function getMatchedRoute(this: WatchedContext): unknown {
-  return this[ROUTE_WATCH].value;
+  return this[KOA_ROUTE_WATCH_KEY].value;
 }
 
 function setMatchedRoute(this: WatchedContext, next: unknown): void {
-  const watch = this[ROUTE_WATCH];
+  const watch = this[KOA_ROUTE_WATCH_KEY];
   watch.value = next;
   const template = matchedRouteTemplate(this, next);
   if (template && template !== watch.listener.route) watch.listener.setRoute(template);
@@ -75,7 +74,10 @@ const MATCHED_ROUTE_PROPERTY: PropertyDescriptor = {
  */
 export function watchMatchedRoute(ctx: object, listener: RouteListener): void {
   try {
-    (ctx as WatchedContext)[ROUTE_WATCH] = { value: (ctx as RouterContextFields)._matchedRoute, listener };
+    (ctx as WatchedContext)[KOA_ROUTE_WATCH_KEY] = {
+      value: (ctx as RouterContextFields)._matchedRoute,
+      listener,
+    };
     Object.defineProperty(ctx, '_matchedRoute', MATCHED_ROUTE_PROPERTY);
   } catch {
     // A frozen or sealed context: the route is still read once the request is done.

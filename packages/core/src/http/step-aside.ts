@@ -1,3 +1,4 @@
+import { ADAPTER_OWNS_SERVER_SPANS_KEY } from '../global-symbols.ts';
 // OpenTelemetry's http instrumentation wraps `http.Server.prototype.emit`: every request
 // pays for its server span (attribute parsing, binding both emitters, a second context)
 // before any framework code runs. Where a tracewire adapter follows a server's requests,
@@ -15,11 +16,9 @@ interface WrappedEmit extends Emit {
   __original?: unknown;
 }
 
-const STEPPED_ASIDE = Symbol.for('tracewire.http.adapter-owns-server-spans');
-
 interface Server {
   emit?: unknown;
-  [STEPPED_ASIDE]?: boolean;
+  [ADAPTER_OWNS_SERVER_SPANS_KEY]?: boolean;
 }
 
 /**
@@ -30,8 +29,8 @@ interface Server {
 export function stepAsideForAdapter(server: unknown): boolean {
   if (typeof server !== 'object' || server === null) return false;
   const target = server as Server;
-  if (target[STEPPED_ASIDE] !== undefined) return target[STEPPED_ASIDE];
-  target[STEPPED_ASIDE] = false;
+  if (target[ADAPTER_OWNS_SERVER_SPANS_KEY] !== undefined) return target[ADAPTER_OWNS_SERVER_SPANS_KEY];
+  target[ADAPTER_OWNS_SERVER_SPANS_KEY] = false;
   const instrumented = target.emit as WrappedEmit | undefined;
   if (
     typeof instrumented !== 'function' ||
@@ -46,6 +45,6 @@ export function stepAsideForAdapter(server: unknown): boolean {
   target.emit = function emitRequestsToAdapter(this: unknown, event: string | symbol, ...args: unknown[]) {
     return (event === 'request' ? original : instrumented).apply(this, [event, ...args]);
   };
-  target[STEPPED_ASIDE] = true;
+  target[ADAPTER_OWNS_SERVER_SPANS_KEY] = true;
   return true;
 }

@@ -1,4 +1,5 @@
 import type { ObservabilityHandle } from './handle.ts';
+import { GLOBAL_STATE_KEY } from '../global-symbols.ts';
 
 /**
  * Global state lives under a registry symbol named after the major version, so two
@@ -6,7 +7,6 @@ import type { ObservabilityHandle } from './handle.ts';
  * node_modules) find and reuse one initialisation instead of fighting over
  * OpenTelemetry's globals.
  */
-const GLOBAL_KEY = Symbol.for('tracewire.0');
 
 interface GlobalState {
   handle?: ObservabilityHandle;
@@ -14,10 +14,14 @@ interface GlobalState {
 
 function state(): GlobalState {
   const holder = globalThis as unknown as Record<symbol, GlobalState | undefined>;
-  let current = holder[GLOBAL_KEY];
+  let current = holder[GLOBAL_STATE_KEY];
   if (!current) {
     current = {};
-    Object.defineProperty(globalThis, GLOBAL_KEY, { value: current, enumerable: false, configurable: true });
+    Object.defineProperty(globalThis, GLOBAL_STATE_KEY, {
+      value: current,
+      enumerable: false,
+      configurable: true,
+    });
   }
   return current;
 }

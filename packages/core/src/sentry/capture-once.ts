@@ -1,9 +1,9 @@
 import { trace } from '@opentelemetry/api';
 import type { CaptureContext, EventHint } from '@sentry/core';
 import * as Sentry from '@sentry/node';
+import { CAPTURED_EVENT_KEY } from '../global-symbols.ts';
 
 // A symbol from the global registry, so two copies of tracewire agree on it.
-const CAPTURED_EVENT_ID = Symbol.for('tracewire.sentry-event-id');
 
 /** Where an error was last captured: its event, in the trace that was active then. */
 interface CapturedEvent {
@@ -13,7 +13,7 @@ interface CapturedEvent {
 
 function capturedEvent(error: unknown): CapturedEvent | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  return (error as Record<symbol, CapturedEvent | undefined>)[CAPTURED_EVENT_ID];
+  return (error as Record<symbol, CapturedEvent | undefined>)[CAPTURED_EVENT_KEY];
 }
 
 /**
@@ -40,7 +40,7 @@ export function captureOnce(error: unknown, captureContext?: CaptureContext | Ev
     captureContext as Parameters<typeof Sentry.captureException>[1],
   );
   if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
-    Object.defineProperty(error, CAPTURED_EVENT_ID, {
+    Object.defineProperty(error, CAPTURED_EVENT_KEY, {
       value: { eventId, traceId } satisfies CapturedEvent,
       enumerable: false,
       configurable: true,

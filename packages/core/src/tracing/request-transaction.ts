@@ -1,11 +1,11 @@
 import type { Context } from '@opentelemetry/api';
 import { getRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import { REQUEST_TRANSACTION_KEY } from '../global-symbols.ts';
 
 // A symbol, not a string key: the metadata object belongs to OpenTelemetry's http
 // instrumentation, and nothing else should find (or serialise) tracewire's field on it.
-const TRANSACTION = Symbol.for('tracewire.request-transaction');
 
-type WithTransaction = RPCMetadata & { [TRANSACTION]?: string };
+type WithTransaction = RPCMetadata & { [REQUEST_TRANSACTION_KEY]?: string };
 
 /**
  * Remembers a request's transaction name (`GET /users/:id`) on its RPC metadata, the
@@ -17,7 +17,7 @@ type WithTransaction = RPCMetadata & { [TRANSACTION]?: string };
  * setRequestTransaction(getRPCMetadata(context.active()), 'GET /users/:id');
  */
 export function setRequestTransaction(metadata: RPCMetadata | undefined, name: string): void {
-  if (metadata) (metadata as WithTransaction)[TRANSACTION] = name;
+  if (metadata) (metadata as WithTransaction)[REQUEST_TRANSACTION_KEY] = name;
 }
 
 /**
@@ -28,5 +28,5 @@ export function setRequestTransaction(metadata: RPCMetadata | undefined, name: s
  * const name = requestTransactionOf(context.active()); // 'GET /users/:id'
  */
 export function requestTransactionOf(context: Context): string | undefined {
-  return (getRPCMetadata(context) as WithTransaction | undefined)?.[TRANSACTION];
+  return (getRPCMetadata(context) as WithTransaction | undefined)?.[REQUEST_TRANSACTION_KEY];
 }
