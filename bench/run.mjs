@@ -71,7 +71,8 @@ const USAGE = `usage: pnpm bench [options]
                           also run every selected non-bare variant with these environment
                           changes (an empty value removes the variable), as variant
                           "<id>+<name>" in the same interleaved throughput rounds: an A/B of
-                          one setting (repeatable; throughput only)
+                          one setting (repeatable; throughput, startup
+                          and memory)
   --against <dir>[:name]  also run every selected tracewire variant from another checkout of
                           this repository (installed and built), as variant "<id>@<name>"
                           (default name "base") in the same interleaved rounds: a

@@ -46,8 +46,8 @@ async function measureOnce(variant, run, { sink, logDir, settings }) {
 
 export async function runMemory(variants, context, log) {
   const { settings } = context;
-  // `--against` copies (kind@name) are measured alongside the kind they copy.
-  const selected = variants.filter((variant) => MEMORY_KINDS.includes(variant.kind.split('@')[0]));
+  // Copies (`--against`: kind@name, `--with-env`: kind+name) are measured with the kind they copy.
+  const selected = variants.filter((variant) => MEMORY_KINDS.includes(variant.kind.split(/[@+]/)[0]));
   const samples = new Map(selected.map((variant) => [variant.id, []]));
   for (let run = 1; run <= settings.memoryRounds; run++) {
     for (const variant of selected) {

@@ -9,8 +9,8 @@ import { median } from './stats.mjs';
 export const STARTUP_KINDS = ['bare', 'tracewire', 'otel-auto', 'sentry'];
 
 export async function runStartup(variants, { sink, logDir, settings }, log) {
-  // `--against` copies (kind@name) are measured alongside the kind they copy.
-  const selected = variants.filter((variant) => STARTUP_KINDS.includes(variant.kind.split('@')[0]));
+  // Copies (`--against`: kind@name, `--with-env`: kind+name) are measured with the kind they copy.
+  const selected = variants.filter((variant) => STARTUP_KINDS.includes(variant.kind.split(/[@+]/)[0]));
   const samples = new Map(selected.map((variant) => [variant.id, { ms: [], failure: undefined }]));
   for (let run = 1; run <= settings.startupRuns; run++) {
     for (const variant of selected) {
