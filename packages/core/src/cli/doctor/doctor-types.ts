@@ -50,3 +50,25 @@ export interface DoctorContext {
   timeoutMs: number;
   sendTestEvent: boolean;
 }
+
+/** Builds the report lines of one destination and target. */
+export type DoctorLine = (check: string, status: DoctorStatus, message: string, fix?: string) => DoctorCheck;
+
+/**
+ * The line builder a check family uses for one destination: every line it returns names
+ * the same destination and masked target.
+ *
+ * @example
+ * const line = doctorLine('Sentry API', 'http://sentry.railway.internal:9000');
+ * line('sentry.api.token', 'pass', 'the token is valid.');
+ */
+export function doctorLine(destination: string, target: string | undefined): DoctorLine {
+  return (check, status, message, fix) => ({
+    destination,
+    ...(target === undefined ? {} : { target }),
+    check,
+    status,
+    message,
+    ...(fix ? { fix } : {}),
+  });
+}

@@ -1,6 +1,6 @@
 import { maskSecretsInText } from '../../privacy/mask-secrets-in-text.ts';
 import { bodyExcerpt, describeConnectionFailure } from './connection-failures.ts';
-import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
+import { type DoctorCheck, type DoctorContext, doctorLine } from './doctor-types.ts';
 
 const DESTINATION = 'Sentry API (Grafana datasource)';
 
@@ -24,19 +24,7 @@ export async function checkSentryApi(context: DoctorContext): Promise<DoctorChec
   const token = config.sentry.authToken;
   const internalUrl = config.sentry.internalUrl;
   const shown = maskSecretsInText(internalUrl);
-  const line = (
-    check: string,
-    status: DoctorCheck['status'],
-    message: string,
-    fix?: string,
-  ): DoctorCheck => ({
-    destination: DESTINATION,
-    target: shown,
-    check,
-    status,
-    message,
-    ...(fix ? { fix } : {}),
-  });
+  const line = doctorLine(DESTINATION, shown);
   if (token === undefined) {
     return config.sources['sentry.internalUrl']?.startsWith('env:')
       ? [

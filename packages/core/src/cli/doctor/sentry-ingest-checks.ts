@@ -5,7 +5,7 @@ import { grafanaTraceUrl } from '../../sentry/grafana-trace-link.ts';
 import { TRACEWIRE_VERSION } from '../../version.ts';
 import { bodyExcerpt, describeConnectionFailure, retryAfterSeconds } from './connection-failures.ts';
 import type { ProbeOutcome } from './doctor-network.ts';
-import type { DoctorCheck, DoctorContext } from './doctor-types.ts';
+import { type DoctorCheck, type DoctorContext, doctorLine } from './doctor-types.ts';
 import { describeAddresses } from './describe-addresses.ts';
 
 const DESTINATION = 'Sentry ingest';
@@ -68,19 +68,7 @@ export async function checkSentryIngest(context: DoctorContext): Promise<DoctorC
   }
   const target = ingestTarget(dsn);
   const shown = maskDsn(dsn);
-  const line = (
-    check: string,
-    status: DoctorCheck['status'],
-    message: string,
-    fix?: string,
-  ): DoctorCheck => ({
-    destination: DESTINATION,
-    target: shown,
-    check,
-    status,
-    message,
-    ...(fix ? { fix } : {}),
-  });
+  const line = doctorLine(DESTINATION, shown);
 
   const checks: DoctorCheck[] = [];
   try {
