@@ -76,6 +76,15 @@ export const EXPRESS_PREVIOUS_ON_KEY = Symbol.for('tracewire.express.previous-on
 export const EXPRESS_PREVIOUS_ADD_LISTENER_KEY = Symbol.for('tracewire.express.previous-add-listener');
 
 /**
+ * Marks an Express request or response prototype whose `on` and `addListener` the Express
+ * adapter wrapped once, for every request of that Express, instead of per request.
+ *
+ * @example
+ * (Object.getPrototypeOf(Object.getPrototypeOf(req)) as Record<symbol, unknown>)[EXPRESS_SHARED_LISTENERS_KEY]; // true
+ */
+export const EXPRESS_SHARED_LISTENERS_KEY = Symbol.for('tracewire.express.shared-listeners');
+
+/**
  * The response of a request whose listeners the Express adapter binds.
  *
  * @example

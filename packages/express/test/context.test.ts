@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errorHandler, observability } from '../src/index.ts';
 import { EXPRESS_MAJORS, type ExpressFactory } from './helpers/express-majors.ts';
 import {
@@ -52,7 +52,43 @@ function buildApp(express: ExpressFactory) {
     });
     listening.get(req.requestId)?.();
   });
+  app.get('/finish-listener', (req, res) => {
+    // Runs from the connection once the response is written.
+    res.on('finish', () => req.log.info('response finished'));
+    res.json({ ok: true });
+  });
+  app.post('/listeners', (req, res) => {
+    const listener = () => {};
+    req.on('data', listener);
+    const listed = req.listeners('data').includes(listener);
+    const wrapped = !req.rawListeners('data').includes(listener);
+    req.removeListener('data', listener);
+    res.json({
+      listed,
+      wrapped,
+      remaining: req.listenerCount('data'),
+      ownMethods: ['on', 'addListener'].filter(
+        (name) => Object.hasOwn(req, name) || Object.hasOwn(res, name),
+      ),
+    });
+  });
   app.use(errorHandler());
+  return app;
+}
+
+/** The same listener route in an app without tracewire, on the same Express. */
+function buildPlainApp(express: ExpressFactory) {
+  const app = express();
+  app.post('/listeners', (req, res) => {
+    const listener = () => {};
+    req.on('data', listener);
+    res.json({
+      wrapped: !req.rawListeners('data').includes(listener),
+      ownMethods: ['on', 'addListener'].filter(
+        (name) => Object.hasOwn(req, name) || Object.hasOwn(res, name),
+      ),
+    });
+  });
   return app;
 }
 
@@ -115,6 +151,38 @@ describe.each(EXPRESS_MAJORS)('Express $major', ({ major, express }) => {
       (entry) => entry.request_id === requestId && entry.msg === 'upload received',
     );
     expect(line?.trace_id).toBe(traceId);
+  });
+
+  it('runs a response listener added in the handler in the request’s trace context', async () => {
+    const requestId = `finish-${major}`;
+    const response = await plainRequest(`${baseUrl}/finish-listener`, {
+      headers: { 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(200);
+    const { traceId } = traceOf(response);
+    const line = await vi.waitFor(() => {
+      const found = harness.logs.lines.find(
+        (entry) => entry.request_id === requestId && entry.msg === 'response finished',
+      );
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(line?.trace_id).toBe(traceId);
+  });
+
+  it('binds listeners without methods of its own on each request, and they remove as in Node', async () => {
+    // Twice: the first request of a server may still pass through the http instrumentation.
+    for (let round = 0; round < 2; round++) {
+      const response = await plainRequest(`${baseUrl}/listeners`, { method: 'POST', body: '' });
+      expect(response.status).toBe(200);
+      const result = JSON.parse(response.body) as { listed: boolean; wrapped: boolean; remaining: number };
+      expect(result).toMatchObject({ listed: true, wrapped: true, remaining: 0 });
+      if (round === 1) expect(JSON.parse(response.body).ownMethods).toEqual([]);
+    }
+    // An app on the same Express without tracewire: its listeners are its own, as in Node.
+    const plainUrl = await harness.serve(buildPlainApp(express));
+    const plain = await plainRequest(`${plainUrl}/listeners`, { method: 'POST', body: '' });
+    expect(JSON.parse(plain.body)).toEqual({ wrapped: false, ownMethods: [] });
   });
 
   it('continues an incoming W3C traceparent', async () => {
