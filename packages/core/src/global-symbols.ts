@@ -99,3 +99,12 @@ export const EXPRESS_RESPONSE_KEY = Symbol.for('tracewire.express.response');
  * (ctx as Record<symbol, unknown>)[KOA_ROUTE_WATCH_KEY];
  */
 export const KOA_ROUTE_WATCH_KEY = Symbol.for('tracewire.koa.route-watch');
+
+/**
+ * The handle's recorder of `http.server.request.duration`, which request observers of any
+ * copy of tracewire record into (absent when metrics are off).
+ *
+ * @example
+ * (handle as unknown as Record<symbol, unknown>)[REQUEST_DURATIONS_KEY];
+ */
+export const REQUEST_DURATIONS_KEY = Symbol.for('tracewire.request-durations');

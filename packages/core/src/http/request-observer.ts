@@ -14,7 +14,9 @@ import {
 import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import type { Logger } from 'pino';
+import { REQUEST_DURATIONS_KEY } from '../global-symbols.ts';
 import { getObservability } from '../init/global-state.ts';
+import { DURATION_BUCKETS, type RequestDurationRecorder } from '../metrics/request-duration-histogram.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
@@ -157,9 +159,6 @@ const REQUEST_METHODS = new Set([
   'PATCH',
 ]);
 
-// Histogram boundaries the HTTP semantic conventions advise for request durations (s).
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-
 function normalizeMethod(method: string | undefined): string {
   const upper = (method ?? 'GET').toUpperCase();
   // Arbitrary methods would explode span names and metric cardinality.
@@ -295,7 +294,8 @@ interface ObserverSettings {
   discoverRoute: RequestObserverAdapter['discoverRoute'];
   /** Sentry's client when the Sentry pipeline runs: requests get scopes of their own. */
   sentryClient: Sentry.NodeClient | undefined;
-  recordDuration: (seconds: number, attributes: Record<string, string | number>) => void;
+  /** Records `http.server.request.duration` for a request tracewire's own span covered. */
+  durations: RequestDurationRecorder;
 }
 
 /**
@@ -472,15 +472,15 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
         ownSpan.setAttribute('error.type', this.errorType ?? String(status));
       }
       ownSpan.end();
-      const attributes: Record<string, string | number> = {
-        'http.request.method': this.method,
-        'http.response.status_code': status,
-        'url.scheme': this.scheme,
-      };
-      if (this.httpVersion) attributes['network.protocol.version'] = this.httpVersion;
-      if (this.route) attributes['http.route'] = this.route;
-      if (isServerError(status)) attributes['error.type'] = this.errorType ?? String(status);
-      this.settings.recordDuration(seconds, attributes);
+      this.settings.durations.record(
+        seconds,
+        this.method,
+        status,
+        this.scheme,
+        this.httpVersion,
+        this.route,
+        isServerError(status) ? (this.errorType ?? String(status)) : undefined,
+      );
     }
     if (!this.settings.accessLog) return;
     if (this.span) {
@@ -534,6 +534,39 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
 }
 
 /**
+ * Where a request's duration is recorded: the handle's own histogram when tracewire's
+ * metrics pipeline runs; otherwise the global meter (an app's own OpenTelemetry SDK when
+ * tracewire's is disabled, else a no-op).
+ */
+function requestDurationsOf(handle: ObservabilityHandle): RequestDurationRecorder {
+  const own = (handle as unknown as Record<symbol, RequestDurationRecorder | undefined>)[
+    REQUEST_DURATIONS_KEY
+  ];
+  if (own !== undefined) return own;
+  let histogram: Histogram | undefined;
+  return {
+    record(seconds, method, status, scheme, protocolVersion, route, errorType) {
+      histogram ??= metrics
+        .getMeter('@tracewire/core', TRACEWIRE_VERSION)
+        .createHistogram('http.server.request.duration', {
+          unit: 's',
+          description: 'Duration of HTTP server requests.',
+          advice: { explicitBucketBoundaries: [...DURATION_BUCKETS] },
+        });
+      const attributes: Record<string, string | number> = {
+        'http.request.method': method,
+        'http.response.status_code': status,
+        'url.scheme': scheme,
+      };
+      if (protocolVersion) attributes['network.protocol.version'] = protocolVersion;
+      if (route) attributes['http.route'] = route;
+      if (errorType) attributes['error.type'] = errorType;
+      histogram.record(seconds, attributes);
+    },
+  };
+}
+
+/**
  * The request lifecycle shared by the Express, Fastify and Koa adapters, so the three
  * produce one shape of span, log line, metric and Sentry event.
  *
@@ -578,7 +611,6 @@ export function createRequestObserver(
   const requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
   const sendTraceResponse = options.traceResponseHeader !== false;
   const tracer = trace.getTracer('@tracewire/core', TRACEWIRE_VERSION);
-  let durationHistogram: Histogram | undefined;
   const settings: ObserverSettings = {
     handle,
     accessLog: options.accessLog !== false,
@@ -592,16 +624,7 @@ export function createRequestObserver(
     ),
     discoverRoute: adapter.discoverRoute,
     sentryClient: handle.pipelines.sentry ? Sentry.getClient<Sentry.NodeClient>() : undefined,
-    recordDuration(seconds, attributes) {
-      durationHistogram ??= metrics
-        .getMeter('@tracewire/core', TRACEWIRE_VERSION)
-        .createHistogram('http.server.request.duration', {
-          unit: 's',
-          description: 'Duration of HTTP server requests.',
-          advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-        });
-      durationHistogram.record(seconds, attributes);
-    },
+    durations: requestDurationsOf(handle),
   };
 
   const stepAside = (server: unknown) => {

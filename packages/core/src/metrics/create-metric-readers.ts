@@ -7,6 +7,7 @@ import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { createOtlpMetricExporter } from './otlp-metric-exporter.ts';
+import { RequestDurationHistogram } from './request-duration-histogram.ts';
 import { withUnitSuffixes } from './prometheus-names.ts';
 
 /** Interval of OTLP metric pushes; matches Prometheus' default scrape interval. */
@@ -22,6 +23,8 @@ export interface MetricsPipeline
   prometheusEndpoint: Promise<{ port: number; url: string } | undefined>;
   /** True for a request that arrived on the scrape endpoint's port: scrapes are never traced. */
   isScrapeRequest(localPort: number | undefined): boolean;
+  /** `http.server.request.duration` of the adapters' requests; absent when metrics are off. */
+  requestDurations: RequestDurationHistogram | undefined;
 }
 
 interface MetricReaders {
@@ -42,7 +45,8 @@ export function createMetricsPipeline(
   reporter: ProblemReporter,
   resource: Resource,
 ): MetricsPipeline {
-  const { readers, close, ...parts } = createMetricReaders(config, enabled, reporter);
+  const requestDurations = new RequestDurationHistogram();
+  const { readers, close, ...parts } = createMetricReaders(config, enabled, reporter, requestDurations);
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
   return {
@@ -50,6 +54,7 @@ export function createMetricsPipeline(
     name: 'metrics',
     status: { enabled: meterProvider !== undefined, mode: parts.mode },
     meterProvider,
+    requestDurations: meterProvider ? requestDurations : undefined,
     async flush(deadline) {
       try {
         await meterProvider?.forceFlush({ timeoutMillis: remainingMs(deadline) });
@@ -81,6 +86,7 @@ function createMetricReaders(
   config: TracewireConfig,
   enabled: boolean,
   reporter: ProblemReporter,
+  requestDurations: RequestDurationHistogram,
 ): MetricReaders {
   const mode = enabled ? config.metrics.mode : 'none';
   if (mode === 'otlp' && config.otlp.metricsEndpoint) {
@@ -92,6 +98,7 @@ function createMetricReaders(
     const reader = new PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
+      metricProducers: [requestDurations],
     });
     return {
       mode,
@@ -102,7 +109,10 @@ function createMetricReaders(
     };
   }
   if (mode === 'prometheus') {
-    const exporter = new PrometheusExporter({ preventServerStart: true });
+    const exporter = new PrometheusExporter({
+      preventServerStart: true,
+      metricProducers: [requestDurations],
+    });
     const serializer = new PrometheusSerializer();
     let listeningPort: number | undefined;
     const server = http.createServer((request, response) => {
