@@ -70,6 +70,9 @@ export interface OtlpLogPipelineOptions {
 
 const WORKER_FILES = ['otlp-log-worker.mjs', 'otlp-log-worker.ts'];
 
+/** How long lines wait on the app's thread before they are handed to the worker, at most. */
+const HAND_OVER_DELAY_MS = 50;
+
 /**
  * The worker sits next to this module: dist/otlp-log-worker.mjs for both builds (the
  * CommonJS build has no `import.meta.url`, so `__filename` locates it there), and
@@ -89,8 +92,8 @@ function findWorker(): URL | undefined {
  *
  * The main thread does as little as possible per line: pino has already serialised and
  * redacted it, so the line's bytes are appended to a pending chunk and counted; chunks
- * are handed to the worker once per tick or per batch. The queue limit is enforced here,
- * on lines anywhere in the pipeline (pending, in the worker, being sent), so a slow or
+ * are handed to the worker at most every 50 ms or once a batch is full. The queue limit
+ * is enforced here, on lines anywhere in the pipeline (pending, in the worker, being sent), so a slow or
  * dead receiver drops new lines — counted — and never blocks the app or grows memory.
  * The worker is unref'd: it never keeps the process alive, but flush and shutdown ref it
  * until it has drained, so lines written before SIGTERM, `shutdown()` or `beforeExit`
@@ -132,7 +135,11 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
   let queued = 0;
   let pending = '';
   let pendingCount = 0;
-  let scheduled = false;
+  // Lines wait up to this long (or for a full batch) before they are handed over: each
+  // hand-over wakes the worker thread, and once per event-loop turn, as under load, the
+  // wake-ups cost more than the lines. The worker batches for scheduleDelayMs anyway.
+  const handOverDelayMs = Math.min(HAND_OVER_DELAY_MS, config.logs.scheduleDelayMs);
+  let handOver: NodeJS.Timeout | undefined;
   let closed = false;
   let worker: Worker | undefined;
   let workerFailed = false;
@@ -167,7 +174,10 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
   };
 
   const postPending = () => {
-    scheduled = false;
+    if (handOver !== undefined) {
+      clearTimeout(handOver);
+      handOver = undefined;
+    }
     if (pendingCount === 0 || worker === undefined) return;
     const chunk = pending;
     pending = '';
@@ -186,10 +196,8 @@ export function startOtlpLogPipeline(options: OtlpLogPipelineOptions): OtlpLogPi
       pending += line;
       pendingCount += 1;
       if (pendingCount >= maxBatch) postPending();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(postPending);
-      }
+      // Unref'd: flush, shutdown and beforeExit hand over what is pending themselves.
+      else handOver ??= setTimeout(postPending, handOverDelayMs).unref();
     },
   };
 

@@ -134,6 +134,26 @@ describe('OTLP log export', () => {
     expect(JSON.stringify(record)).not.toContain('tok-secret');
   });
 
+  it('delivers the lines of a running process that never flushes', async () => {
+    sink = await startTestSink();
+    handle = initObservability({
+      env: { ...quietEnv, ...sink.env, OTEL_BLRP_SCHEDULE_DELAY: '200' },
+      logDestination: memoryDestination(),
+      handleSignals: false,
+    });
+    // Lines over several event-loop turns, as a server writes them; nobody flushes.
+    for (let turn = 0; turn < 20; turn++) {
+      for (let line = 0; line < 5; line++) handle.logger.info({ turn, line }, 'unflushed');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const records = await sink.waitFor(
+      (s) => s.logs.filter((log) => log.body === 'unflushed').length === 100 && s.logs,
+      { timeoutMs: 10_000 },
+    );
+    expect(records.filter((log) => log.body === 'unflushed')).toHaveLength(100);
+    expect(handle.logRecords().dropped).toBe(0);
+  });
+
   it('with TRACEWIRE_LOG_STDOUT=false writes nothing to stdout and exports every line', async () => {
     sink = await startTestSink();
     const stdout = memoryDestination();
