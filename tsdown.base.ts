@@ -7,7 +7,12 @@ import type { UserConfig } from 'tsdown';
 export function packageBuild(entry: Record<string, string>): UserConfig {
   return {
     entry,
-    format: ['esm', 'cjs'],
+    format: {
+      esm: {},
+      // CommonJS has no `import.meta.resolve`; rolldown would turn `import.meta` into `{}`
+      // with a warning. Defined as what that gives, so code can test for it.
+      cjs: { define: { 'import.meta.resolve': 'undefined' } },
+    },
     dts: true,
     platform: 'node',
     target: 'node22',

@@ -68,11 +68,11 @@ const USAGE = `usage: pnpm bench [options]
                           results/profiles/ (summarise with bench/profile-summary.mjs);
                           the profiler slows the servers, so the report is named "profiled"
   --with-env <name:K=V,...>
-                          also run every selected non-bare variant with these environment
-                          changes (an empty value removes the variable), as variant
-                          "<id>+<name>" in the same interleaved throughput rounds: an A/B of
-                          one setting (repeatable; throughput, startup
-                          and memory)
+                          also run every selected non-bare variant (--against copies too)
+                          with these environment changes (an empty value removes the
+                          variable), as variant "<id>+<name>" in the same interleaved
+                          throughput rounds: an A/B of one setting (repeatable; throughput,
+                          startup and memory)
   --against <dir>[:name]  also run every selected tracewire variant from another checkout of
                           this repository (installed and built), as variant "<id>@<name>"
                           (default name "base") in the same interleaved rounds: a
@@ -185,26 +185,6 @@ function parseEnvVariant(spec) {
   ]);
   return { name, overrides };
 }
-const envCopies = (args['with-env'] ?? []).map(parseEnvVariant).flatMap(({ name, overrides }) =>
-  selected
-    .filter((variant) => variant.kind !== BASELINE_KIND)
-    .map((variant) => ({
-      ...variant,
-      id: `${variant.id}+${name}`,
-      kind: `${variant.kind}+${name}`,
-      label: `${variant.label} + ${name}`,
-      availabilityOf: variant.id,
-      env: (sink) => {
-        const env = { ...variant.env(sink) };
-        for (const [key, value] of overrides) {
-          if (value === '') delete env[key];
-          else env[key] = value;
-        }
-        return env;
-      },
-    })),
-);
-selected.push(...envCopies);
 // `--against <dir>[:name]`: the same tracewire variants, served by another checkout's build.
 function parseAgainst(spec) {
   const colon = spec.lastIndexOf(':');
@@ -231,6 +211,27 @@ const againstCopies = (args.against ?? []).map(parseAgainst).flatMap(({ benchDir
     })),
 );
 selected.push(...againstCopies);
+// After the `--against` copies, so those get an environment copy too (`<id>@<name>+<env>`).
+const envCopies = (args['with-env'] ?? []).map(parseEnvVariant).flatMap(({ name, overrides }) =>
+  selected
+    .filter((variant) => variant.kind !== BASELINE_KIND)
+    .map((variant) => ({
+      ...variant,
+      id: `${variant.id}+${name}`,
+      kind: `${variant.kind}+${name}`,
+      label: `${variant.label} + ${name}`,
+      availabilityOf: variant.availabilityOf ?? variant.id,
+      env: (sink) => {
+        const env = { ...variant.env(sink) };
+        for (const [key, value] of overrides) {
+          if (value === '') delete env[key];
+          else env[key] = value;
+        }
+        return env;
+      },
+    })),
+);
+selected.push(...envCopies);
 const filtered = Boolean(
   args.only ||
     args.variants ||

@@ -13,6 +13,11 @@ if (isMainThread) {
   // In the CommonJS build `import.meta.url` is unavailable and CommonJS apps are
   // patched through `require`, so the ESM hook is installed for ESM loads only.
   const moduleUrl: string | undefined = typeof __filename === 'string' ? undefined : import.meta.url;
-  if (moduleUrl) register('@opentelemetry/instrumentation/hook.mjs', moduleUrl);
+  // Sentry's SDK loads inside `initObservability()`, after the hook: no instrumentation
+  // patches it, and wrapping each of its ~570 modules would add a second or more to startup.
+  const notInstrumented = [/\/node_modules\/@sentry\//];
+  if (moduleUrl) {
+    register('@opentelemetry/instrumentation/hook.mjs', moduleUrl, { data: { exclude: notInstrumented } });
+  }
   initObservability();
 }

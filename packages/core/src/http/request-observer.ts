@@ -12,7 +12,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
-import * as Sentry from '@sentry/node';
+import type { NodeClient, Scope } from '@sentry/node';
 import type { Logger } from 'pino';
 import { REQUEST_DURATIONS_KEY } from '../global-symbols.ts';
 import { getObservability } from '../init/global-state.ts';
@@ -21,6 +21,7 @@ import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
 import { type RequestScopeSeed, withRequestScopes } from '../sentry/request-scopes.ts';
+import { loadSentrySdk, type SentrySdk } from '../sentry/sentry-sdk.ts';
 import { setRequestTransaction } from '../tracing/request-transaction.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
@@ -292,8 +293,10 @@ interface ObserverSettings {
   /** `shouldCapture` asked about a bare 5xx, guarded: a throw means no event, as without it. */
   shouldCaptureWithoutError: ShouldCapture;
   discoverRoute: RequestObserverAdapter['discoverRoute'];
-  /** Sentry's client when the Sentry pipeline runs: requests get scopes of their own. */
-  sentryClient: Sentry.NodeClient | undefined;
+  /** Sentry's SDK when the Sentry pipeline runs: requests get scopes of their own. */
+  sentry: SentrySdk | undefined;
+  /** Sentry's client, read once per observer. */
+  sentryClient: NodeClient | undefined;
   /** Records `http.server.request.duration` for a request tracewire's own span covered. */
   durations: RequestDurationRecorder;
 }
@@ -308,7 +311,7 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   readonly ignored = false;
   route: string | undefined = undefined;
   /** The request's own Sentry isolation scope, once `run()` created it. */
-  private isolationScope: Sentry.Scope | undefined = undefined;
+  private isolationScope: Scope | undefined = undefined;
   failed = false;
   finished = false;
   private errorType: string | undefined = undefined;
@@ -352,11 +355,13 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   }
 
   run<T>(callback: () => T): T {
-    if (!this.settings.handle.pipelines.sentry) return this.inContext(callback);
+    const { sentry } = this.settings;
+    if (sentry === undefined) return this.inContext(callback);
     // Each request gets its own Sentry scopes, so `Sentry.setUser()` or `setContext()` in
     // one request never bleeds into another. They are forked when first used (most
     // requests never touch them); `seedScope` then gives them the request's data.
     return withRequestScopes(
+      sentry,
       this.settings.sentryClient,
       this,
       this.ownSpan ? () => context.with(this.requestContext, callback) : callback,
@@ -364,7 +369,7 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   }
 
   /** The request's data on its isolation scope, once the scope is forked. */
-  seedScope(scope: Sentry.Scope): void {
+  seedScope(scope: Scope): void {
     this.isolationScope = scope;
     // Named by method until the route is known, never by the raw URL.
     scope.setTransactionName(this.transactionName());
@@ -428,9 +433,10 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
         });
       }
     }
-    if (!capture || !this.settings.handle.pipelines.sentry) return undefined;
+    const { sentry } = this.settings;
+    if (!capture || sentry === undefined) return undefined;
     const sendEvent = () =>
-      Sentry.withScope((scope) => {
+      sentry.node.withScope((scope) => {
         scope.setTransactionName(this.transactionName());
         scope.setTag('request_id', this.requestId);
         scope.setTag('http.method', this.method);
@@ -611,6 +617,8 @@ export function createRequestObserver(
   const requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
   const sendTraceResponse = options.traceResponseHeader !== false;
   const tracer = trace.getTracer('@tracewire/core', TRACEWIRE_VERSION);
+  // Loaded by `initObservability()` when its Sentry pipeline started; never without a DSN.
+  const sentry = handle.pipelines.sentry ? loadSentrySdk() : undefined;
   const settings: ObserverSettings = {
     handle,
     accessLog: options.accessLog !== false,
@@ -623,7 +631,8 @@ export function createRequestObserver(
       'no event for a status without an error',
     ),
     discoverRoute: adapter.discoverRoute,
-    sentryClient: handle.pipelines.sentry ? Sentry.getClient<Sentry.NodeClient>() : undefined,
+    sentry,
+    sentryClient: sentry?.node.getClient<NodeClient>(),
     durations: requestDurationsOf(handle),
   };
 

@@ -1,5 +1,6 @@
 import type { ObservabilityHandle } from './handle.ts';
 import { GLOBAL_STATE_KEY } from '../global-symbols.ts';
+import type { SentrySdk } from '../sentry/sentry-sdk.ts';
 
 /**
  * Global state lives under a registry symbol named after the major version, so two
@@ -10,6 +11,8 @@ import { GLOBAL_STATE_KEY } from '../global-symbols.ts';
 
 interface GlobalState {
   handle?: ObservabilityHandle;
+  /** Sentry's SDK, once a copy of tracewire loaded it: one SDK for every copy. */
+  sentrySdk?: SentrySdk;
 }
 
 function state(): GlobalState {
@@ -40,4 +43,11 @@ export function getObservability(): ObservabilityHandle | undefined {
 
 export function setObservability(handle: ObservabilityHandle | undefined): void {
   state().handle = handle;
+}
+
+/** The Sentry SDK another copy of tracewire loaded, else the one `load` loads now. */
+export function sharedSentrySdk(load: () => SentrySdk): SentrySdk {
+  const current = state();
+  current.sentrySdk ??= load();
+  return current.sentrySdk;
 }

@@ -1,7 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import type { CaptureContext, EventHint } from '@sentry/core';
-import * as Sentry from '@sentry/node';
+import type { captureException } from '@sentry/node';
 import { CAPTURED_EVENT_KEY } from '../global-symbols.ts';
+import { loadSentrySdk } from './sentry-sdk.ts';
 
 // A symbol from the global registry, so two copies of tracewire agree on it.
 
@@ -24,6 +25,8 @@ function capturedEvent(error: unknown): CapturedEvent | undefined {
  * (An identical but distinct error within the same request is dropped by the per-trace
  * filter in `initSentry`'s `beforeSend`.)
  *
+ * Only called while the Sentry pipeline runs, so Sentry's SDK is loaded by then.
+ *
  * @returns the Sentry event ID (the first capture's in this trace, on later calls)
  */
 export function captureOnce(error: unknown, captureContext?: CaptureContext | EventHint): string {
@@ -35,9 +38,9 @@ export function captureOnce(error: unknown, captureContext?: CaptureContext | Ev
     // throws it next; the mark is lifted so this trace gets its own event.
     delete (error as { __sentry_captured__?: unknown }).__sentry_captured__;
   }
-  const eventId = Sentry.captureException(
+  const eventId = loadSentrySdk().node.captureException(
     error,
-    captureContext as Parameters<typeof Sentry.captureException>[1],
+    captureContext as Parameters<typeof captureException>[1],
   );
   if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
     Object.defineProperty(error, CAPTURED_EVENT_KEY, {

@@ -7,7 +7,7 @@ import type {
   Transport,
   TransportMakeRequestResponse,
 } from '@sentry/core';
-import * as Sentry from '@sentry/node';
+import type { NodeClient, NodeOptions } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import type { ProblemReporter } from '../diagnostics/rate-limited-reporter.ts';
 import { type Pipeline, remainingMs } from '../init/pipeline.ts';
@@ -15,6 +15,7 @@ import { attachDynamicSamplingContext } from './dynamic-sampling-context.ts';
 import { grafanaTraceUrl } from './grafana-trace-link.ts';
 import { privacyDefaults, scrubEvent } from './privacy.ts';
 import { createRepeatInTraceFilter } from './repeat-in-trace.ts';
+import { loadSentrySdk, type SentrySdk } from './sentry-sdk.ts';
 
 export interface SentryOptions {
   /** Send the values of local variables with stack frames. Off by default: it opens the inspector and ships data. */
@@ -26,14 +27,14 @@ export interface SentryOptions {
   /** Runs after tracewire's scrubbing; return null to drop the event. */
   beforeSend?: (event: ErrorEvent) => ErrorEvent | null;
   /** Replaces Sentry's HTTP transport (tests). */
-  transport?: Sentry.NodeOptions['transport'];
+  transport?: NodeOptions['transport'];
   /** How many envelopes may wait for delivery. Sentry's own default, 64, loses events in bursts. */
   transportBufferSize?: number;
 }
 
 /** The Sentry pipeline: errors only, linked to the active OpenTelemetry span. */
 export interface SentryPipeline extends Pipeline<{ enabled: boolean }> {
-  client: Sentry.NodeClient | undefined;
+  client: NodeClient | undefined;
 }
 
 export interface InitSentryInput {
@@ -59,7 +60,7 @@ export interface InitSentryInput {
  * rejection no longer exits, a crash exits through `process.exit` with Sentry's own
  * output); tracewire's crash handlers report, flush and then let Node end the process.
  */
-function tracewireIntegrations(includeLocalVariables: boolean): Integration[] {
+function tracewireIntegrations(Sentry: SentrySdk['node'], includeLocalVariables: boolean): Integration[] {
   return [
     Sentry.openTelemetryIntegration(),
     Sentry.eventFiltersIntegration(),
@@ -80,9 +81,9 @@ function tracewireIntegrations(includeLocalVariables: boolean): Integration[] {
  * `Sentry.flush()` returning true does not mean delivery; a status code does.
  */
 function createObservedTransport(
-  makeTransport: NonNullable<Sentry.NodeOptions['transport']>,
+  makeTransport: NonNullable<NodeOptions['transport']>,
   onUndelivered: (itemCount: number, reason: string) => void,
-): NonNullable<Sentry.NodeOptions['transport']> {
+): NonNullable<NodeOptions['transport']> {
   return (options) => {
     const inner: Transport = makeTransport(options);
     return {
@@ -110,7 +111,7 @@ function createObservedTransport(
 /**
  * Initialises Sentry 11 after OpenTelemetry: errors-only, linked to the active OTel
  * span, privacy defaults on. With no DSN, or Sentry switched off, the pipeline does
- * nothing and nothing is sent to Sentry at all.
+ * nothing, nothing is sent to Sentry at all, and Sentry's SDK is not even loaded.
  */
 export function initSentry({
   config,
@@ -128,6 +129,7 @@ export function initSentry({
       shutdown: async () => {},
     };
   }
+  const { node: Sentry } = loadSentrySdk();
   const isRepeatInTrace = createRepeatInTraceFilter();
   const includeLocalVariables = options.includeLocalVariables === true;
   const baseTransport = options.transport ?? Sentry.makeNodeTransport;
@@ -144,7 +146,7 @@ export function initSentry({
     enableRuntimeChannelInjection: false,
     defaultIntegrations: false,
     integrations: [
-      ...tracewireIntegrations(includeLocalVariables).filter(
+      ...tracewireIntegrations(Sentry, includeLocalVariables).filter(
         (integration) => !userIntegrationNames.has(integration.name),
       ),
       ...(options.integrations ?? []),

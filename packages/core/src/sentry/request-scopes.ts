@@ -1,16 +1,16 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { _INTERNAL_safeMathRandom, generateTraceId, isContinuingTrace } from '@sentry/core';
-import * as Sentry from '@sentry/node';
+import type { NodeClient, Scope } from '@sentry/node';
+import type { SentrySdk } from './sentry-sdk.ts';
 
 /** The store of Sentry's AsyncLocalStorage strategy: the scopes Sentry reads in a context. */
 interface SentryScopes {
-  readonly scope: Sentry.Scope;
-  readonly isolationScope: Sentry.Scope;
+  readonly scope: Scope;
+  readonly isolationScope: Scope;
 }
 
 /** What writes a request's own data into its isolation scope when that is forked. */
 export interface RequestScopeSeed {
-  seedScope(isolationScope: Sentry.Scope): void;
+  seedScope(isolationScope: Scope): void;
 }
 
 /**
@@ -22,17 +22,19 @@ export interface RequestScopeSeed {
  * They are forked from the scopes around the request as those are when first read.
  */
 class RequestScopes implements SentryScopes {
-  private current: Sentry.Scope | undefined = undefined;
-  private isolation: Sentry.Scope | undefined = undefined;
+  private current: Scope | undefined = undefined;
+  private isolation: Scope | undefined = undefined;
 
   constructor(
     private readonly parent: SentryScopes,
     private readonly seed: RequestScopeSeed,
+    private readonly sentryCore: SentrySdk['core'],
   ) {}
 
-  get scope(): Sentry.Scope {
+  get scope(): Scope {
     if (this.current === undefined) {
       const scope = this.parent.scope.clone();
+      const { isContinuingTrace, generateTraceId, _INTERNAL_safeMathRandom } = this.sentryCore;
       // As `withIsolationScope` does: a request that does not continue a trace gets its own.
       if (!isContinuingTrace(scope.getPropagationContext())) {
         scope.setPropagationContext({ traceId: generateTraceId(), sampleRand: _INTERNAL_safeMathRandom() });
@@ -42,7 +44,7 @@ class RequestScopes implements SentryScopes {
     return this.current;
   }
 
-  get isolationScope(): Sentry.Scope {
+  get isolationScope(): Scope {
     if (this.isolation === undefined) {
       const isolation = this.parent.isolationScope.clone();
       this.isolation = isolation;
@@ -59,18 +61,20 @@ class RequestScopes implements SentryScopes {
  * Sentry's context strategy is not its plain AsyncLocalStorage one.
  *
  * @example
- * const seed = { seedScope: (scope: Sentry.Scope) => scope.setTag('request_id', id) };
- * withRequestScopes(Sentry.getClient(), seed, () => handle(req, res));
+ * const sentry = loadSentrySdk();
+ * const seed = { seedScope: (scope: Scope) => scope.setTag('request_id', id) };
+ * withRequestScopes(sentry, sentry.node.getClient(), seed, () => handle(req, res));
  */
 export function withRequestScopes<T>(
-  client: Sentry.NodeClient | undefined,
+  sentry: SentrySdk,
+  client: NodeClient | undefined,
   seed: RequestScopeSeed,
   callback: () => T,
 ): T {
   const lookup = client?.asyncLocalStorageLookup;
   // With a context symbol, Sentry keeps its scopes in OpenTelemetry's context, not as the store.
   if (lookup === undefined || lookup.contextSymbol !== undefined) {
-    return Sentry.withIsolationScope((isolationScope) => {
+    return sentry.node.withIsolationScope((isolationScope) => {
       seed.seedScope(isolationScope);
       return callback();
     });
@@ -78,8 +82,8 @@ export function withRequestScopes<T>(
   const storage = lookup.asyncLocalStorage as AsyncLocalStorage<SentryScopes>;
   // Outside any request these are Sentry's process-wide default scopes: nothing is cloned.
   const parent = storage.getStore() ?? {
-    scope: Sentry.getCurrentScope(),
-    isolationScope: Sentry.getIsolationScope(),
+    scope: sentry.node.getCurrentScope(),
+    isolationScope: sentry.node.getIsolationScope(),
   };
-  return storage.run(new RequestScopes(parent, seed), callback);
+  return storage.run(new RequestScopes(parent, seed, sentry.core), callback);
 }

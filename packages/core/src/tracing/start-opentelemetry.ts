@@ -15,12 +15,12 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { getOtlpTracesEndpoint } from '@sentry/node';
 import type { TracewireConfig } from '../config/types.ts';
 import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { SECRET_KEYS, SECRET_QUERY_ONLY_KEYS } from '../privacy/secret-keys.ts';
 import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts';
 import { redactQueryString } from '../sentry/privacy.ts';
+import { loadSentrySdk } from '../sentry/sentry-sdk.ts';
 import { CountingSpanExporter, type DroppedSpansListener } from './counting-span-exporter.ts';
 import { FanOutSpanExporter } from './fan-out-span-exporter.ts';
 import {
@@ -94,7 +94,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     spanDestinations.push('otlp');
   }
   if (options.tracingEnabled && config.sentry.dsn && config.sentry.traces) {
-    const sentryEndpoint = getOtlpTracesEndpoint(config.sentry.dsn);
+    const sentryEndpoint = loadSentrySdk().node.getOtlpTracesEndpoint(config.sentry.dsn);
     if (sentryEndpoint) {
       // Sentry gets only its own auth header, never the OTLP headers meant for Tempo.
       const exporter = createOtlpSpanExporter({
