@@ -38,6 +38,19 @@ export class ProtobufWriter {
     return bytes;
   }
 
+  /** How many bytes have been written since the writer started or last finished. */
+  get length(): number {
+    return this.position;
+  }
+
+  /**
+   * Drops what was written after the writer's `length` was `length`, so an encoder can
+   * take back a message that failed half-way (messages begun before that stay open).
+   */
+  truncate(length: number): void {
+    if (length >= 0 && length < this.position) this.position = length;
+  }
+
   /** Starts a nested message in `field`; pass the result to `endMessage()`. */
   beginMessage(field: number): number {
     this.tag(field, LENGTH_DELIMITED);
