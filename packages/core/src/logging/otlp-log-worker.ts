@@ -31,12 +31,13 @@ interface EncodedBatch {
 }
 
 /**
- * Exports in flight at once; further batches wait here, bounded by the main thread's
- * queue limit. The delegate's own limit is higher: it lets go of a finished export a
- * tick after reporting it (and never of one cut off by the deadline below), so at the
- * same limit it would refuse the batch that follows.
+ * Exports in flight at once: one, as OpenTelemetry's batch processor had it, so a slow
+ * receiver gets one request at a time; further batches wait here, bounded by the main
+ * thread's queue limit. The delegate's own limit is higher: it lets go of a finished
+ * export a tick after reporting it (and never of one cut off by the deadline below), so
+ * at the same limit it would refuse the batch that follows.
  */
-const CONCURRENT_EXPORTS = 2;
+const CONCURRENT_EXPORTS = 1;
 const DELEGATE_CONCURRENCY_LIMIT = CONCURRENT_EXPORTS * 4;
 
 function post(reply: LogWorkerReply): void {
