@@ -8,7 +8,9 @@
 //
 // Usage: node bench/log-export-worker.mjs [--lines 200000] [--runs 5] [--protocol http/protobuf]
 //          [--against <checkout>[:label]] [--out <name>]
-// Prints a table; --out also writes bench/results/<name>.json.
+// Prints a table; --out also writes bench/results/<name>.json. With
+// BENCH_WORKER_PROFILE=<file>, each measuring process writes the worker's CPU profile of
+// the measured lines there (the last run's remains).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
