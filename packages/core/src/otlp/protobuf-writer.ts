@@ -4,11 +4,23 @@ const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
-// A nested message's length is written in front of it once its size is known: this
-// many bytes are reserved (a length below 2^35), and the content is moved back over
-// the ones the length does not need.
-const RESERVED_LENGTH_BYTES = 5;
+// A nested message's length is written in front of it once its size is known. One byte
+// is reserved, enough for the many small messages (a KeyValue, an AnyValue) so that they
+// are never moved; a longer message is moved forward by the bytes its length needs more.
+const RESERVED_LENGTH_BYTES = 1;
 const TWO_POW_32 = 2 ** 32;
+// Strings up to this many UTF-16 units are tried as ASCII, byte by byte in JavaScript,
+// which is cheaper for short strings than a call into Buffer's native UTF-8 writer.
+const ASCII_FAST_PATH_MAX = 0x7f;
+/** The value of each hex digit by character code, -1 for others. */
+const HEX_DIGIT_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1);
+  for (let digit = 0; digit < 16; digit++) {
+    values['0123456789abcdef'.charCodeAt(digit)] = digit;
+    values['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+  }
+  return values;
+})();
 
 /**
  * Writes protobuf messages straight into one growing buffer, for the OTLP encoders:
@@ -38,6 +50,19 @@ export class ProtobufWriter {
     return bytes;
   }
 
+  /** How many bytes have been written since the writer started or last finished. */
+  get length(): number {
+    return this.position;
+  }
+
+  /**
+   * Drops what was written after the writer's `length` was `length`, so an encoder can
+   * take back a message that failed half-way (messages begun before that stay open).
+   */
+  truncate(length: number): void {
+    if (length >= 0 && length < this.position) this.position = length;
+  }
+
   /** Starts a nested message in `field`; pass the result to `endMessage()`. */
   beginMessage(field: number): number {
     this.tag(field, LENGTH_DELIMITED);
@@ -49,12 +74,15 @@ export class ProtobufWriter {
   /** Ends the message `beginMessage()` started: writes its length in front of it. */
   endMessage(start: number): void {
     const length = this.position - start;
-    const lengthBytes = varintSize(length);
     const lengthAt = start - RESERVED_LENGTH_BYTES;
-    if (lengthBytes < RESERVED_LENGTH_BYTES) {
-      this.buffer.copyWithin(lengthAt + lengthBytes, start, this.position);
-      this.position -= RESERVED_LENGTH_BYTES - lengthBytes;
+    if (length < 0x80) {
+      this.buffer[lengthAt] = length;
+      return;
     }
+    const extra = varintSize(length) - RESERVED_LENGTH_BYTES;
+    this.reserve(extra);
+    this.buffer.copyWithin(start + extra, start, this.position);
+    this.position += extra;
     let at = lengthAt;
     let value = length;
     while (value > 0x7f) {
@@ -77,14 +105,24 @@ export class ProtobufWriter {
     this.stringValue(value);
   }
 
-  /** A bytes field from lowercase hex (trace and span IDs); the empty string is left out. */
+  /**
+   * A bytes field from hex (trace and span IDs), which the caller has checked is hex; the
+   * empty string is left out.
+   */
   hexBytes(field: number, hex: string): void {
     if (hex === '') return;
     const length = hex.length >>> 1;
     this.tag(field, LENGTH_DELIMITED);
     this.varint(length);
     this.reserve(length);
-    this.position += this.buffer.write(hex, this.position, length, 'hex');
+    const buffer = this.buffer;
+    let at = this.position;
+    for (let index = 0; index < length * 2; index += 2) {
+      const high = HEX_DIGIT_VALUES[hex.charCodeAt(index)] ?? 0;
+      const low = HEX_DIGIT_VALUES[hex.charCodeAt(index + 1)] ?? 0;
+      buffer[at++] = ((high << 4) | low) & 0xff;
+    }
+    this.position = at;
   }
 
   /** A bytes field. */
@@ -174,6 +212,10 @@ export class ProtobufWriter {
   /** A varint of a non-negative safe integer. */
   private varint(value: number): void {
     this.reserve(10);
+    if (value < 0x80) {
+      this.buffer[this.position++] = value;
+      return;
+    }
     let rest = value;
     while (rest >= 0x80) {
       this.buffer[this.position++] = (rest % 128) | 0x80;
@@ -183,15 +225,30 @@ export class ProtobufWriter {
   }
 
   private stringValue(value: string): void {
-    // Up to three bytes per UTF-16 unit; a string whose worst case fits a one-byte length
-    // is written first and measured after, others are measured first.
-    const worstCase = value.length * 3;
-    if (worstCase < 0x80) {
-      this.reserve(1 + worstCase);
-      const written = this.buffer.write(value, this.position + 1, 'utf8');
-      this.buffer[this.position] = written;
-      this.position += 1 + written;
-      return;
+    const units = value.length;
+    if (units <= ASCII_FAST_PATH_MAX) {
+      this.reserve(1 + units * 3);
+      const buffer = this.buffer;
+      const start = this.position + 1;
+      let index = 0;
+      for (; index < units; index++) {
+        const code = value.charCodeAt(index);
+        if (code >= 0x80) break;
+        buffer[start + index] = code;
+      }
+      if (index === units) {
+        buffer[this.position] = units;
+        this.position = start + units;
+        return;
+      }
+      // Not ASCII: up to three bytes per UTF-16 unit; a string whose worst case fits a
+      // one-byte length is written first and measured after.
+      if (units * 3 < 0x80) {
+        const written = buffer.write(value, start, 'utf8');
+        buffer[this.position] = written;
+        this.position = start + written;
+        return;
+      }
     }
     const length = Buffer.byteLength(value, 'utf8');
     this.varint(length);

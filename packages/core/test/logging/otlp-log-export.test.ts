@@ -117,6 +117,54 @@ describe('OTLP log export', () => {
     expect(JSON.stringify(sink.logs)).not.toContain('header-secret-value');
   });
 
+  it('sends the same records over http/json as over protobuf: trace context, severity, nested attributes, resource', async () => {
+    const records = [];
+    for (const protocol of ['http/protobuf', 'http/json']) {
+      sink = await startTestSink();
+      handle = initObservability({
+        env: { ...quietEnv, ...sink.env, OTEL_EXPORTER_OTLP_PROTOCOL: protocol },
+        logDestination: memoryDestination(),
+        handleSignals: false,
+      });
+      const observability = handle;
+      const ids = trace.getTracer('test').startActiveSpan('work', (span) => {
+        observability.logger.error(
+          { order: 42, ratio: 0.5, customer: { tags: ['a', 1] } },
+          'same everywhere',
+        );
+        span.end();
+        return span.spanContext();
+      });
+      expect(await observability.flush()).toBe(true);
+      const record = await sink.waitFor((s) => s.logs.find((log) => log.body === 'same everywhere'));
+      expect(
+        String(sink.requests.find((request) => request.endpoint === 'logs')?.headers['content-type']),
+      ).toContain(protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
+      expect(record).toMatchObject({
+        traceId: ids.traceId,
+        spanId: ids.spanId,
+        flags: 1,
+        severityNumber: 17,
+      });
+      records.push(record);
+      await handle.shutdown(10_000);
+      handle = undefined;
+      await sink.close();
+      sink = undefined;
+    }
+    const [protobuf, json] = records.map((record) => ({
+      ...record,
+      // Per run: the span (checked above), the line's time, when the worker saw it, and the instance.
+      traceId: undefined,
+      spanId: undefined,
+      timeUnixNano: undefined,
+      observedTimeUnixNano: undefined,
+      resource: { ...record?.resource, 'service.instance.id': undefined },
+    }));
+    expect(json).toEqual(protobuf);
+    expect(json?.attributes).toEqual({ order: 42, ratio: 0.5, customer: { tags: ['a', 1] } });
+  });
+
   it('exports the line as redacted on the main thread', async () => {
     sink = await startTestSink();
     handle = initObservability({
