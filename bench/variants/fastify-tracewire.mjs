@@ -13,11 +13,13 @@ const app = Fastify({
   logController: new LogController({ disableRequestLogging: true }),
 });
 // One log line per request, as in every variant: the access log (on by default) is off.
-// BENCH_FASTIFY_OTEL (for `--with-env` A/B runs only): `off` leaves @fastify/otel out,
-// `no-handler` drops its handler span; unset is the default setup.
+// BENCH_FASTIFY_OTEL (for `--with-env` A/B runs only): `on` adds @fastify/otel with its
+// default settings (its `request` span), `handler` also its handler span; unset (or
+// `off`) is the default setup, without @fastify/otel.
 const fastifyOtelSetting = {
   off: false,
-  'no-handler': { instrumentHandler: false },
+  on: {},
+  handler: { instrumentHandler: true },
 }[process.env.BENCH_FASTIFY_OTEL ?? ''];
 await app.register(observability, { accessLog: false, fastifyOtel: fastifyOtelSetting });
 app.get(HELLO_ROUTE, async (request) => {

@@ -1,4 +1,5 @@
-import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { createRequire } from 'node:module';
+import type { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Span } from '@opentelemetry/api';
 import { REQUEST_FIELD_LIMITS, truncateRequestField } from '@tracewire/core/adapter';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
@@ -93,6 +94,23 @@ function nameAnonymousHandlerSpans(userHook: LifecycleHook | undefined): Lifecyc
   };
 }
 
+interface FastifyOtelModule {
+  FastifyOtelInstrumentation: typeof FastifyOtelInstrumentation;
+}
+
+// tsdown writes `import.meta.url` as this file's own URL in the CommonJS build.
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * @fastify/otel is loaded only when a plugin registration asks for it: it brings its own
+ * copies of `@opentelemetry/instrumentation` 0.222 and `core` 2.x, which a service that
+ * does not use it should not pay for at startup. It is CommonJS only, so `require` gives
+ * the same module instance an app's own `import` or `require` of it would.
+ */
+function loadFastifyOtel(): FastifyOtelModule {
+  return requireFromHere('@fastify/otel') as FastifyOtelModule;
+}
+
 /**
  * The `@fastify/otel` plugin, configured for tracewire: paths tracewire ignores get no
  * spans from it either, and it only adds what `FastifyOtelOptions` asks for.
@@ -105,7 +123,8 @@ export function createFastifyOtelPlugin(
   options: FastifyOtelOptions,
   isIgnoredPath: (path: string) => boolean,
 ): FastifyPluginCallback {
-  const instrumentation = new FastifyOtelInstrumentation({
+  const { FastifyOtelInstrumentation: Instrumentation } = loadFastifyOtel();
+  const instrumentation = new Instrumentation({
     instrumentHooks: options.instrumentHooks ?? false,
     instrumentHandler: options.instrumentHandler ?? false,
     recordExceptions: options.recordExceptions ?? false,

@@ -22,17 +22,19 @@ import { routeTemplateOf } from './route-template.ts';
  * const options: FastifyObservabilityOptions = {
  *   requestIdHeader: 'x-correlation-id',
  *   shouldCapture: (_error, status) => status >= 500 || status === 429,
- *   fastifyOtel: { instrumentHandler: false },
+ *   fastifyOtel: { instrumentHandler: true },
  * };
  * await app.register(observability, options);
  */
 export interface FastifyObservabilityOptions extends RequestObserverOptions {
   /**
-   * `@fastify/otel` spans under the server span (its `request` span and, by default, a
-   * `handler` span per request). `false` leaves @fastify/otel out entirely: the server
-   * span, logs, metrics and Sentry events are the same without it.
+   * `@fastify/otel` spans under the server span: `true` or its settings (`{}` for the
+   * defaults) register it, with its `request` span (INTERNAL, the server span's timing
+   * again) on every request. Default `false`: @fastify/otel is not even loaded, and each
+   * request has the one server span; the server span, logs, metrics and Sentry events
+   * are the same either way.
    */
-  fastifyOtel?: false | FastifyOtelOptions;
+  fastifyOtel?: boolean | FastifyOtelOptions;
 }
 
 /** What the plugin keeps per request, under a symbol Fastify decorates requests with. */
@@ -56,6 +58,13 @@ type StatefulRequest = FastifyRequest & { [kState]: RequestState | null };
 
 function stateOf(request: FastifyRequest): RequestState | null {
   return (request as StatefulRequest)[kState];
+}
+
+function fastifyOtelOptionsOf(
+  setting: FastifyObservabilityOptions['fastifyOtel'],
+): FastifyOtelOptions | undefined {
+  if (setting === true) return {};
+  return setting || undefined;
 }
 
 function observabilityPlugin(
@@ -159,16 +168,15 @@ function observabilityPlugin(
     });
   });
 
-  if (options.fastifyOtel !== false) {
-    if (instance.hasPlugin('@fastify/otel')) {
-      handle.logger.warn(
-        '@fastify/otel was registered before @tracewire/fastify; tracewire registers it itself (configure it with the `fastifyOtel` option), so its spans may not nest under the server span',
-      );
-    } else {
-      // Registered after tracewire's hooks: its onRequest runs inside the server span's
-      // context, so its spans nest under it, and tracewire's hooks get no hook spans.
-      instance.register(createFastifyOtelPlugin(options.fastifyOtel ?? {}, handle.isIgnoredPath));
-    }
+  const fastifyOtel = fastifyOtelOptionsOf(options.fastifyOtel);
+  if (instance.hasPlugin('@fastify/otel')) {
+    handle.logger.warn(
+      '@fastify/otel was registered before @tracewire/fastify, so its spans may not nest under the server span; register it through the `fastifyOtel` option instead',
+    );
+  } else if (fastifyOtel) {
+    // Registered after tracewire's hooks: its onRequest runs inside the server span's
+    // context, so its spans nest under it, and tracewire's hooks get no hook spans.
+    instance.register(createFastifyOtelPlugin(fastifyOtel, handle.isIgnoredPath));
   }
   done();
 }
@@ -184,8 +192,9 @@ plugin[Symbol.for('plugin-meta')] = { name: '@tracewire/fastify', fastify: '>=4.
 /**
  * The tracewire Fastify plugin: one server span per request named by route
  * (`GET /users/:id`), `request.log` as tracewire's logger (trace ID and request ID on
- * every line), one access log line, `http.server.request.duration` per route, 5xx
- * errors captured once in Sentry, and `@fastify/otel` spans under the server span.
+ * every line), one access log line, `http.server.request.duration` per route, and 5xx
+ * errors captured once in Sentry. `@fastify/otel` spans under the server span are
+ * opt-in (`fastifyOtel`).
  *
  * Register it first, and await it, so it sees every route. It applies to the whole app
  * (like a plugin wrapped in fastify-plugin), never replaces the app's error handler,

@@ -18,16 +18,28 @@ let handle: ObservabilityHandle;
 let traced: TracedSink<ObservabilityHandle>;
 const logs = memoryDestination();
 const apps = new Map<FastifyMajor, TestApp>();
+// The same app with @fastify/otel asked for.
+const fastifyOtelApps = new Map<FastifyMajor, TestApp>();
 
 beforeAll(async () => {
   traced = await startTracedSink({ init: initObservability, serviceName: 'fastify-plugin-test', logs });
   ({ sink, handle } = traced);
-  apps.set(5, await startTestApp(handle, { major: 5, fastifyLogger: true }));
-  apps.set(4, await startTestApp(handle, { major: 4, fastifyLogger: true }));
+  for (const major of [5, 4] as const) {
+    apps.set(major, await startTestApp(handle, { major, fastifyLogger: true, label: `${major}-default` }));
+    fastifyOtelApps.set(
+      major,
+      await startTestApp(handle, {
+        major,
+        fastifyLogger: true,
+        plugin: { fastifyOtel: {} },
+        label: `${major}-fastify-otel`,
+      }),
+    );
+  }
 });
 
 afterAll(async () => {
-  for (const app of apps.values()) await app.close();
+  for (const app of [...apps.values(), ...fastifyOtelApps.values()]) await app.close();
   await traced.close();
 });
 
@@ -87,64 +99,28 @@ function traceOf(response: HttpResponse): { traceId: string; spanId: string } {
 describe.each([5, 4] as const)('Fastify %i', (major) => {
   const app = () => apps.get(major)!;
 
-  it('names the server span by route, correlates the logs and records the duration metric', async () => {
-    const requestId = nextRequestId('users');
-    const response = await httpRequest(`${app().url}/users/42?tab=profile`, {
-      headers: { 'x-request-id': requestId },
-    });
+  it('exports one span per request by default: the server span, named by route, with the logs in its trace', async () => {
+    const requestId = nextRequestId('one-span');
+    const response = await httpRequest(`${app().url}/users/44`, { headers: { 'x-request-id': requestId } });
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ id: '42' });
-    expect(response.headers['x-request-id']).toBe(requestId);
     const { traceId, spanId } = traceOf(response);
-
-    const span = await spanWithId(spanId);
-    expect(span).toMatchObject({ name: 'GET /users/:id', kind: 'server', traceId });
-    expect(span.attributes['http.route']).toBe('/users/:id');
-    expect(span.attributes['http.response.status_code']).toBe(200);
-
-    const appLine = linesFor(requestId).find((line) => line.msg === 'loading user');
-    expect(appLine).toMatchObject({ trace_id: traceId, user: '42', level: 'info' });
-    // Fastify's own request logger, made tracewire's: it keeps Fastify's reqId.
-    expect(appLine?.reqId).toEqual(expect.any(String));
-    expect(accessLineFor(requestId)).toMatchObject({
-      trace_id: traceId,
-      span_id: spanId,
-      http: { method: 'GET', route: '/users/:id', path: '/users/42', status_code: 200 },
-    });
-
-    const point = await sink.waitFor((s) =>
-      s.metrics.find(
-        (candidate) =>
-          candidate.name === 'http.server.request.duration' &&
-          candidate.attributes['http.route'] === '/users/:id',
-      ),
-    );
-    expect(point).toMatchObject({ type: 'histogram', unit: 's' });
-    expect(point.attributes).toMatchObject({
-      'http.request.method': 'GET',
-      'http.response.status_code': 200,
-    });
+    expect(app().app.hasPlugin('@fastify/otel')).toBe(false);
+    // Everything the request ended is exported by the time flush() returns.
+    const spans = await spansOfTrace(traceId, 1);
+    expect(spans.map((span) => ({ spanId: span.spanId, name: span.name, kind: span.kind }))).toEqual([
+      { spanId, name: 'GET /users/:id', kind: 'server' },
+    ]);
+    expect(spans[0]?.scope.name).toBe('@tracewire/core');
+    expect(spans[0]?.attributes['http.route']).toBe('/users/:id');
+    const lines = linesFor(requestId);
+    expect(lines.map((line) => line.msg)).toEqual(['loading user', 'GET /users/:id 200']);
+    for (const line of lines) expect(line).toMatchObject({ trace_id: traceId, span_id: spanId });
   });
 
-  it('includes the register() prefix in the route', async () => {
-    const requestId = nextRequestId('prefixed');
-    const response = await httpRequest(`${app().url}/v2/users/7`, { headers: { 'x-request-id': requestId } });
-    expect(response.json()).toEqual({ id: '7', version: 2 });
-    const span = await spanWithId(traceOf(response).spanId);
-    expect(span.name).toBe('GET /v2/users/:id');
-    expect(span.attributes['http.route']).toBe('/v2/users/:id');
-    expect(linesFor(requestId).find((line) => line.msg === 'loading user (v2)')?.trace_id).toBe(span.traceId);
-    expect(accessLineFor(requestId)?.http).toMatchObject({ route: '/v2/users/:id' });
-    await sink.waitFor((s) =>
-      s.metrics.find(
-        (point) =>
-          point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/v2/users/:id',
-      ),
-    );
-  });
-
-  it('puts @fastify/otel spans in the same trace under the server span, in tracewire’s tracer provider', async () => {
-    const response = await httpRequest(`${app().url}/users/43`);
+  it('with fastifyOtel: {}, puts @fastify/otel spans in the same trace under the server span, in tracewire’s tracer provider', async () => {
+    const otelApp = fastifyOtelApps.get(major)!;
+    expect(otelApp.app.hasPlugin('@fastify/otel')).toBe(true);
+    const response = await httpRequest(`${otelApp.url}/users/43`);
     const { traceId, spanId } = traceOf(response);
     const spans = await spansOfTrace(traceId, 2);
     const request = spans.find((span) => span.scope.name === '@fastify/otel' && span.name === 'request');
@@ -163,278 +139,352 @@ describe.each([5, 4] as const)('Fastify %i', (major) => {
     expect(line?.span_id).toBe(spanId);
   });
 
-  it('records http.server.request.duration exactly once per request', async () => {
-    const route = `/count${major}/:id`;
-    const requests = 7;
-    for (let index = 0; index < requests; index += 1) {
-      expect((await httpRequest(`${app().url}/count${major}/${index}`)).status).toBe(200);
-    }
-    await handle.flush();
-    const points = await sink.waitFor((s) => {
-      const found = s.metrics.filter(
-        (point) => point.name === 'http.server.request.duration' && point.attributes['http.route'] === route,
-      );
-      return found.length > 0 ? found : undefined;
-    });
-    // One instrument records it: the observer, which owns the server span here.
-    expect(new Set(points.map((point) => point.scope.name))).toEqual(new Set(['@tracewire/core']));
-    const latest = points.reduce((last, point) =>
-      BigInt(point.timeUnixNano) > BigInt(last.timeUnixNano) ? point : last,
-    );
-    const count =
-      latest.temporality === 'cumulative'
-        ? latest.count
-        : points.reduce((total, point) => total + (point.count ?? 0), 0);
-    expect(count).toBe(requests);
-  });
+  // Everything else holds with and without @fastify/otel.
+  // `traceEnd` ends the incoming trace IDs: tracewire drops an error event that repeats
+  // its trace's previous one, and both setups throw the same error from the same code.
+  describe.each([
+    { setup: 'by default', tag: 'default', traceEnd: '00', setupApps: apps },
+    { setup: 'with fastifyOtel: {}', tag: 'fastify-otel', traceEnd: '01', setupApps: fastifyOtelApps },
+  ])('$setup', ({ tag, traceEnd, setupApps }) => {
+    const app = () => setupApps.get(major)!;
 
-  it('never uses a raw URL as span name or metric label: a 404 is named by its method', async () => {
-    const requestId = nextRequestId('not-found');
-    const response = await httpRequest(`${app().url}/nowhere/1234`, {
-      headers: { 'x-request-id': requestId },
-    });
-    expect(response.status).toBe(404);
-    const span = await spanWithId(traceOf(response).spanId);
-    expect(span.name).toBe('GET');
-    expect(span.attributes['http.route']).toBeUndefined();
-    expect(accessLineFor(requestId)?.http).toEqual({
-      method: 'GET',
-      path: '/nowhere/1234',
-      status_code: 404,
-    });
-    await handle.flush();
-    const durations = sink.metrics.filter((point) => point.name === 'http.server.request.duration');
-    expect(durations.filter((point) => point.attributes['http.route'] === undefined).length).toBeGreaterThan(
-      0,
-    );
-    for (const point of durations)
-      expect(String(point.attributes['http.route'] ?? '')).not.toContain('nowhere');
-    for (const candidate of sink.spans) expect(candidate.name).not.toContain('nowhere');
-    expect(await noEventsFor(app(), requestId)).toEqual([]);
-  });
-
-  it.each([
-    ['a thrown error', 'boom', 'boom'],
-    ['a rejected async handler', 'async-boom', 'async boom'],
-    ['reply.send(error)', 'send-error', 'sent error'],
-    ['reply.code(500).send(error)', 'code-500', 'code 500'],
-    ['an error the app logged before throwing', 'logged-boom', 'logged boom'],
-  ])(
-    'captures %s once in Sentry, named by route, with the span’s trace ID',
-    async (_label, path, message) => {
-      const requestId = nextRequestId(path);
-      const response = await httpRequest(`${app().url}/${path}/7?token=hunter2`, {
-        headers: {
-          'x-request-id': requestId,
-          authorization: 'Bearer secret-canary',
-          cookie: 'session=secret-canary',
-          'user-agent': 'fastify-test',
-        },
+    it('names the server span by route, correlates the logs and records the duration metric', async () => {
+      const requestId = nextRequestId('users');
+      const response = await httpRequest(`${app().url}/users/42?tab=profile`, {
+        headers: { 'x-request-id': requestId },
       });
-      // Fastify's usual error response still goes out.
-      expect(response.status).toBe(500);
-      expect(response.json()).toEqual({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: `${message} 7`,
-      });
+      expect(response.status).toBe(200);
+      expect(response.json()).toEqual({ id: '42' });
+      expect(response.headers['x-request-id']).toBe(requestId);
       const { traceId, spanId } = traceOf(response);
 
-      const events = await eventsFor(requestId);
-      const event = events[0]!;
-      expect(event.transaction).toBe(`GET /${path}/:id`);
-      expect(event.contexts?.trace?.trace_id).toBe(traceId);
-      expect(event.exception?.values?.[0]?.value).toBe(`${message} 7`);
-      expect(event.tags).toMatchObject({ request_id: requestId });
-
       const span = await spanWithId(spanId);
-      expect(span.status.code).toBe(2);
-      expect(span.events.filter((spanEvent) => spanEvent.name === 'exception')).toHaveLength(1);
-      expect(accessLineFor(requestId)).toMatchObject({ level: 'error', http: { status_code: 500 } });
+      expect(span).toMatchObject({ name: 'GET /users/:id', kind: 'server', traceId });
+      expect(span.attributes['http.route']).toBe('/users/:id');
+      expect(span.attributes['http.response.status_code']).toBe(200);
 
-      // Still one event once everything sent before a later request's event has arrived.
-      expect(await noEventsFor(app(), 'none')).toEqual([]);
-      expect(sink.sentry.events.filter((candidate) => candidate.tags?.request_id === requestId)).toHaveLength(
-        1,
+      const appLine = linesFor(requestId).find((line) => line.msg === 'loading user');
+      expect(appLine).toMatchObject({ trace_id: traceId, user: '42', level: 'info' });
+      // Fastify's own request logger, made tracewire's: it keeps Fastify's reqId.
+      expect(appLine?.reqId).toEqual(expect.any(String));
+      expect(accessLineFor(requestId)).toMatchObject({
+        trace_id: traceId,
+        span_id: spanId,
+        http: { method: 'GET', route: '/users/:id', path: '/users/42', status_code: 200 },
+      });
+
+      const point = await sink.waitFor((s) =>
+        s.metrics.find(
+          (candidate) =>
+            candidate.name === 'http.server.request.duration' &&
+            candidate.attributes['http.route'] === '/users/:id',
+        ),
       );
-      if (path !== 'logged-boom') {
-        // Captured by the plugin: the full request context.
-        expect(event.tags).toMatchObject({ 'http.status_code': '500', 'http.method': 'GET' });
-        expect(event.request?.url).toContain('token=%5BFiltered%5D');
-        expect(event.request?.headers?.['user-agent']).toBe('fastify-test');
-        expect(event.request?.headers?.authorization).toBeUndefined();
-        expect(event.request?.headers?.cookie).toBeUndefined();
+      expect(point).toMatchObject({ type: 'histogram', unit: 's' });
+      expect(point.attributes).toMatchObject({
+        'http.request.method': 'GET',
+        'http.response.status_code': 200,
+      });
+    });
+
+    it('includes the register() prefix in the route', async () => {
+      const requestId = nextRequestId('prefixed');
+      const response = await httpRequest(`${app().url}/v2/users/7`, {
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.json()).toEqual({ id: '7', version: 2 });
+      const span = await spanWithId(traceOf(response).spanId);
+      expect(span.name).toBe('GET /v2/users/:id');
+      expect(span.attributes['http.route']).toBe('/v2/users/:id');
+      expect(linesFor(requestId).find((line) => line.msg === 'loading user (v2)')?.trace_id).toBe(
+        span.traceId,
+      );
+      expect(accessLineFor(requestId)?.http).toMatchObject({ route: '/v2/users/:id' });
+      await sink.waitFor((s) =>
+        s.metrics.find(
+          (point) =>
+            point.name === 'http.server.request.duration' &&
+            point.attributes['http.route'] === '/v2/users/:id',
+        ),
+      );
+    });
+
+    it('records http.server.request.duration exactly once per request', async () => {
+      const route = `/count${major}-${tag}/:id`;
+      const requests = 7;
+      for (let index = 0; index < requests; index += 1) {
+        expect((await httpRequest(`${app().url}/count${major}-${tag}/${index}`)).status).toBe(200);
       }
-      expect(sink.grep('secret-canary')).toEqual([]);
-      expect(sink.grep('hunter2')).toEqual([]);
-    },
-  );
-
-  it('lets the app’s setErrorHandler answer, and reports the status it chose', async () => {
-    const failing = nextRequestId('handled-fail');
-    const unavailable = await httpRequest(`${app().url}/handled/fail/3`, {
-      headers: { 'x-request-id': failing },
-    });
-    expect(unavailable.status).toBe(503);
-    expect(unavailable.json()).toEqual({ handled: 'unavailable' });
-    expect(app().handledErrors).toContain(failing);
-    const [event] = await eventsFor(failing);
-    expect(event).toMatchObject({ transaction: 'GET /handled/fail/:id' });
-    expect(event?.tags?.['http.status_code']).toBe('503');
-
-    // The same kind of error mapped to a 404 by the app's handler is not a failure.
-    const missing = nextRequestId('handled-missing');
-    const notFound = await httpRequest(`${app().url}/handled/missing/4`, {
-      headers: { 'x-request-id': missing },
-    });
-    expect(notFound.status).toBe(404);
-    expect(app().handledErrors).toContain(missing);
-    expect(await noEventsFor(app(), missing)).toEqual([]);
-    const span = await spanWithId(traceOf(notFound).spanId);
-    expect(span.status.code).toBe(0);
-  });
-
-  it('sends no Sentry event for a 4xx (thrown 400, schema validation, 404)', async () => {
-    const badRequest = nextRequestId('bad-request');
-    const thrown = await httpRequest(`${app().url}/bad-request/1`, {
-      headers: { 'x-request-id': badRequest },
-    });
-    expect(thrown.status).toBe(400);
-    const invalid = nextRequestId('invalid');
-    const validation = await httpRequest(`${app().url}/validated?n=abc`, {
-      headers: { 'x-request-id': invalid },
-    });
-    expect(validation.status).toBe(400);
-    expect(await noEventsFor(app(), badRequest)).toEqual([]);
-    expect(sink.sentry.events.filter((event) => event.tags?.request_id === invalid)).toEqual([]);
-    const span = await spanWithId(traceOf(thrown).spanId);
-    expect(span.name).toBe('GET /bad-request/:id');
-    expect(span.status.code).toBe(0);
-    expect(accessLineFor(invalid)?.http).toMatchObject({ route: '/validated', status_code: 400 });
-  });
-
-  it('leaves ignored paths alone: no span, no log line, no metric', async () => {
-    const requestId = nextRequestId('healthz');
-    const response = await httpRequest(`${app().url}/healthz`, { headers: { 'x-request-id': requestId } });
-    expect(response.status).toBe(200);
-    expect(response.headers.traceresponse).toBeUndefined();
-    // A later request's spans are exported after anything /healthz might have produced.
-    const later = await httpRequest(`${app().url}/users/1`);
-    await spanWithId(traceOf(later).spanId);
-    expect(sink.spans.filter((span) => span.attributes['url.path'] === '/healthz')).toEqual([]);
-    expect(linesFor(requestId)).toEqual([]);
-    expect(logs.lines.filter((line) => (line.http as { path?: string })?.path === '/healthz')).toEqual([]);
-    expect(
-      sink.metrics.filter((point) => String(point.attributes['http.route'] ?? '').includes('healthz')),
-    ).toEqual([]);
-  });
-
-  it('keeps every log line of 500 concurrent requests in its own trace', async () => {
-    const count = 500;
-    const responses = await Promise.all(
-      Array.from({ length: count }, (_, index) =>
-        httpRequest(`${app().url}/slow/${index}`, {
-          headers: { 'x-request-id': `concurrent-${major}-${index}` },
-        }),
-      ),
-    );
-    const traceIds = new Set<string>();
-    responses.forEach((response, index) => {
-      expect(response.status).toBe(200);
-      expect(response.headers['x-request-id']).toBe(`concurrent-${major}-${index}`);
-      const { traceId } = traceOf(response);
-      traceIds.add(traceId);
-      const lines = linesFor(`concurrent-${major}-${index}`);
-      expect(lines.map((line) => line.msg).sort()).toEqual(['GET /slow/:id 200', 'slow request']);
-      for (const line of lines) expect(line.trace_id).toBe(traceId);
-      expect(lines.find((line) => line.msg === 'slow request')?.slow).toBe(String(index));
-    });
-    expect(traceIds.size).toBe(count);
-  });
-
-  it('keeps the trace context across a request body that arrives in pieces', async () => {
-    const requestId = nextRequestId('post');
-    const response = await httpRequest(`${app().url}/users/9`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ name: 'x'.repeat(256 * 1024) }),
-    });
-    expect(response.status).toBe(200);
-    const { traceId } = traceOf(response);
-    const line = linesFor(requestId).find((candidate) => candidate.msg === 'saving user');
-    expect(line?.trace_id).toBe(traceId);
-    expect(accessLineFor(requestId)?.http).toMatchObject({ method: 'POST', route: '/users/:id' });
-  });
-
-  it('ends the span and logs the request when the client goes away before the response', async () => {
-    const requestId = nextRequestId('aborted');
-    const started = once(app().stalls, 'started');
-    const closed = once(app().stalls, 'closed');
-    const client = http.request(`${app().url}/stall/1`, { headers: { 'x-request-id': requestId } });
-    client.on('error', () => {});
-    client.end();
-    await started;
-    client.destroy();
-    await closed;
-    const access = accessLineFor(requestId);
-    expect(access).toMatchObject({ http: { route: '/stall/:id', status_code: 499 } });
-    await handle.flush();
-    const span = await sink.waitFor((s) =>
-      s.spans.find(
-        (candidate) =>
-          candidate.receiver === 'otlp' &&
-          candidate.kind === 'server' &&
-          candidate.traceId === access?.trace_id,
-      ),
-    );
-    expect(span.name).toBe('GET /stall/:id');
-    expect(span.attributes['http.response.status_code']).toBe(499);
-  });
-
-  describe('incoming trace context', () => {
-    it('continues an incoming traceparent', async () => {
-      const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const parentId = 'b7ad6b7169203331';
-      const response = await httpRequest(`${app().url}/users/5`, {
-        headers: { traceparent: `00-${traceId}-${parentId}-01` },
+      await handle.flush();
+      const points = await sink.waitFor((s) => {
+        const found = s.metrics.filter(
+          (point) =>
+            point.name === 'http.server.request.duration' && point.attributes['http.route'] === route,
+        );
+        return found.length > 0 ? found : undefined;
       });
-      const trace = traceOf(response);
-      expect(trace.traceId).toBe(traceId);
-      const span = await spanWithId(trace.spanId);
-      expect(span).toMatchObject({ traceId, parentSpanId: parentId, name: 'GET /users/:id' });
+      // One instrument records it: the observer, which owns the server span here.
+      expect(new Set(points.map((point) => point.scope.name))).toEqual(new Set(['@tracewire/core']));
+      const latest = points.reduce((last, point) =>
+        BigInt(point.timeUnixNano) > BigInt(last.timeUnixNano) ? point : last,
+      );
+      const count =
+        latest.temporality === 'cumulative'
+          ? latest.count
+          : points.reduce((total, point) => total + (point.count ?? 0), 0);
+      expect(count).toBe(requests);
     });
 
-    it('continues an incoming sentry-trace when there is no traceparent', async () => {
-      const traceId = '771a43a4192642f0b136d5159a501700';
-      const parentId = '9d7b0e0f6a3c4b21';
-      const requestId = nextRequestId('sentry-trace');
-      const response = await httpRequest(`${app().url}/boom/8`, {
-        headers: { 'sentry-trace': `${traceId}-${parentId}-1`, 'x-request-id': requestId },
+    it('never uses a raw URL as span name or metric label: a 404 is named by its method', async () => {
+      const requestId = nextRequestId('not-found');
+      const response = await httpRequest(`${app().url}/nowhere/1234`, {
+        headers: { 'x-request-id': requestId },
       });
-      const trace = traceOf(response);
-      expect(trace.traceId).toBe(traceId);
-      const span = await spanWithId(trace.spanId);
-      expect(span).toMatchObject({ traceId, parentSpanId: parentId });
-      const [event] = await eventsFor(requestId);
-      expect(event?.contexts?.trace?.trace_id).toBe(traceId);
+      expect(response.status).toBe(404);
+      const span = await spanWithId(traceOf(response).spanId);
+      expect(span.name).toBe('GET');
+      expect(span.attributes['http.route']).toBeUndefined();
+      expect(accessLineFor(requestId)?.http).toEqual({
+        method: 'GET',
+        path: '/nowhere/1234',
+        status_code: 404,
+      });
+      await handle.flush();
+      const durations = sink.metrics.filter((point) => point.name === 'http.server.request.duration');
+      expect(
+        durations.filter((point) => point.attributes['http.route'] === undefined).length,
+      ).toBeGreaterThan(0);
+      for (const point of durations)
+        expect(String(point.attributes['http.route'] ?? '')).not.toContain('nowhere');
+      for (const candidate of sink.spans) expect(candidate.name).not.toContain('nowhere');
+      expect(await noEventsFor(app(), requestId)).toEqual([]);
     });
 
     it.each([
-      ['a malformed traceparent', { traceparent: '00-not-a-trace-01' }],
-      ['an all-zero traceparent', { traceparent: `00-${'0'.repeat(32)}-${'0'.repeat(16)}-01` }],
-      ['a malformed sentry-trace', { 'sentry-trace': 'zzzz-1' }],
-      ['a malformed request ID', { 'x-request-id': 'bad id with spaces and \u00e9' }],
-    ])('starts a new trace on %s and answers normally', async (_label, headers) => {
-      const response = await httpRequest(`${app().url}/users/6`, {
-        headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, encodeURI(value)])),
+      ['a thrown error', 'boom', 'boom'],
+      ['a rejected async handler', 'async-boom', 'async boom'],
+      ['reply.send(error)', 'send-error', 'sent error'],
+      ['reply.code(500).send(error)', 'code-500', 'code 500'],
+      ['an error the app logged before throwing', 'logged-boom', 'logged boom'],
+    ])(
+      'captures %s once in Sentry, named by route, with the span’s trace ID',
+      async (_label, path, message) => {
+        const requestId = nextRequestId(path);
+        const response = await httpRequest(`${app().url}/${path}/7?token=hunter2`, {
+          headers: {
+            'x-request-id': requestId,
+            authorization: 'Bearer secret-canary',
+            cookie: 'session=secret-canary',
+            'user-agent': 'fastify-test',
+          },
+        });
+        // Fastify's usual error response still goes out.
+        expect(response.status).toBe(500);
+        expect(response.json()).toEqual({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: `${message} 7`,
+        });
+        const { traceId, spanId } = traceOf(response);
+
+        const events = await eventsFor(requestId);
+        const event = events[0]!;
+        expect(event.transaction).toBe(`GET /${path}/:id`);
+        expect(event.contexts?.trace?.trace_id).toBe(traceId);
+        expect(event.exception?.values?.[0]?.value).toBe(`${message} 7`);
+        expect(event.tags).toMatchObject({ request_id: requestId });
+
+        const span = await spanWithId(spanId);
+        expect(span.status.code).toBe(2);
+        expect(span.events.filter((spanEvent) => spanEvent.name === 'exception')).toHaveLength(1);
+        expect(accessLineFor(requestId)).toMatchObject({ level: 'error', http: { status_code: 500 } });
+
+        // Still one event once everything sent before a later request's event has arrived.
+        expect(await noEventsFor(app(), 'none')).toEqual([]);
+        expect(
+          sink.sentry.events.filter((candidate) => candidate.tags?.request_id === requestId),
+        ).toHaveLength(1);
+        if (path !== 'logged-boom') {
+          // Captured by the plugin: the full request context.
+          expect(event.tags).toMatchObject({ 'http.status_code': '500', 'http.method': 'GET' });
+          expect(event.request?.url).toContain('token=%5BFiltered%5D');
+          expect(event.request?.headers?.['user-agent']).toBe('fastify-test');
+          expect(event.request?.headers?.authorization).toBeUndefined();
+          expect(event.request?.headers?.cookie).toBeUndefined();
+        }
+        expect(sink.grep('secret-canary')).toEqual([]);
+        expect(sink.grep('hunter2')).toEqual([]);
+      },
+    );
+
+    it('lets the app’s setErrorHandler answer, and reports the status it chose', async () => {
+      const failing = nextRequestId('handled-fail');
+      const unavailable = await httpRequest(`${app().url}/handled/fail/3`, {
+        headers: { 'x-request-id': failing },
+      });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.json()).toEqual({ handled: 'unavailable' });
+      expect(app().handledErrors).toContain(failing);
+      const [event] = await eventsFor(failing);
+      expect(event).toMatchObject({ transaction: 'GET /handled/fail/:id' });
+      expect(event?.tags?.['http.status_code']).toBe('503');
+
+      // The same kind of error mapped to a 404 by the app's handler is not a failure.
+      const missing = nextRequestId('handled-missing');
+      const notFound = await httpRequest(`${app().url}/handled/missing/4`, {
+        headers: { 'x-request-id': missing },
+      });
+      expect(notFound.status).toBe(404);
+      expect(app().handledErrors).toContain(missing);
+      expect(await noEventsFor(app(), missing)).toEqual([]);
+      const span = await spanWithId(traceOf(notFound).spanId);
+      expect(span.status.code).toBe(0);
+    });
+
+    it('sends no Sentry event for a 4xx (thrown 400, schema validation, 404)', async () => {
+      const badRequest = nextRequestId('bad-request');
+      const thrown = await httpRequest(`${app().url}/bad-request/1`, {
+        headers: { 'x-request-id': badRequest },
+      });
+      expect(thrown.status).toBe(400);
+      const invalid = nextRequestId('invalid');
+      const validation = await httpRequest(`${app().url}/validated?n=abc`, {
+        headers: { 'x-request-id': invalid },
+      });
+      expect(validation.status).toBe(400);
+      expect(await noEventsFor(app(), badRequest)).toEqual([]);
+      expect(sink.sentry.events.filter((event) => event.tags?.request_id === invalid)).toEqual([]);
+      const span = await spanWithId(traceOf(thrown).spanId);
+      expect(span.name).toBe('GET /bad-request/:id');
+      expect(span.status.code).toBe(0);
+      expect(accessLineFor(invalid)?.http).toMatchObject({ route: '/validated', status_code: 400 });
+    });
+
+    it('leaves ignored paths alone: no span, no log line, no metric', async () => {
+      const requestId = nextRequestId('healthz');
+      const response = await httpRequest(`${app().url}/healthz`, { headers: { 'x-request-id': requestId } });
+      expect(response.status).toBe(200);
+      expect(response.headers.traceresponse).toBeUndefined();
+      // A later request's spans are exported after anything /healthz might have produced.
+      const later = await httpRequest(`${app().url}/users/1`);
+      await spanWithId(traceOf(later).spanId);
+      expect(sink.spans.filter((span) => span.attributes['url.path'] === '/healthz')).toEqual([]);
+      expect(linesFor(requestId)).toEqual([]);
+      expect(logs.lines.filter((line) => (line.http as { path?: string })?.path === '/healthz')).toEqual([]);
+      expect(
+        sink.metrics.filter((point) => String(point.attributes['http.route'] ?? '').includes('healthz')),
+      ).toEqual([]);
+    });
+
+    it('keeps every log line of 500 concurrent requests in its own trace', async () => {
+      const count = 500;
+      const responses = await Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          httpRequest(`${app().url}/slow/${index}`, {
+            headers: { 'x-request-id': `concurrent-${major}-${tag}-${index}` },
+          }),
+        ),
+      );
+      const traceIds = new Set<string>();
+      responses.forEach((response, index) => {
+        expect(response.status).toBe(200);
+        expect(response.headers['x-request-id']).toBe(`concurrent-${major}-${tag}-${index}`);
+        const { traceId } = traceOf(response);
+        traceIds.add(traceId);
+        const lines = linesFor(`concurrent-${major}-${tag}-${index}`);
+        expect(lines.map((line) => line.msg).sort()).toEqual(['GET /slow/:id 200', 'slow request']);
+        for (const line of lines) expect(line.trace_id).toBe(traceId);
+        expect(lines.find((line) => line.msg === 'slow request')?.slow).toBe(String(index));
+      });
+      expect(traceIds.size).toBe(count);
+    });
+
+    it('keeps the trace context across a request body that arrives in pieces', async () => {
+      const requestId = nextRequestId('post');
+      const response = await httpRequest(`${app().url}/users/9`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ name: 'x'.repeat(256 * 1024) }),
       });
       expect(response.status).toBe(200);
-      const trace = traceOf(response);
-      expect(trace.traceId).toMatch(/^[0-9a-f]{32}$/);
-      expect(trace.traceId).not.toBe('0'.repeat(32));
-      const span = await spanWithId(trace.spanId);
-      expect(span.parentSpanId).toBeUndefined();
-      expect(response.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:\-/+=]+$/);
+      const { traceId } = traceOf(response);
+      const line = linesFor(requestId).find((candidate) => candidate.msg === 'saving user');
+      expect(line?.trace_id).toBe(traceId);
+      expect(accessLineFor(requestId)?.http).toMatchObject({ method: 'POST', route: '/users/:id' });
+    });
+
+    it('ends the span and logs the request when the client goes away before the response', async () => {
+      const requestId = nextRequestId('aborted');
+      const started = once(app().stalls, 'started');
+      const closed = once(app().stalls, 'closed');
+      const client = http.request(`${app().url}/stall/1`, { headers: { 'x-request-id': requestId } });
+      client.on('error', () => {});
+      client.end();
+      await started;
+      client.destroy();
+      await closed;
+      const access = accessLineFor(requestId);
+      expect(access).toMatchObject({ http: { route: '/stall/:id', status_code: 499 } });
+      await handle.flush();
+      const span = await sink.waitFor((s) =>
+        s.spans.find(
+          (candidate) =>
+            candidate.receiver === 'otlp' &&
+            candidate.kind === 'server' &&
+            candidate.traceId === access?.trace_id,
+        ),
+      );
+      expect(span.name).toBe('GET /stall/:id');
+      expect(span.attributes['http.response.status_code']).toBe(499);
+    });
+
+    describe('incoming trace context', () => {
+      it('continues an incoming traceparent', async () => {
+        const traceId = `0af7651916cd43dd8448eb211c8031${traceEnd}`;
+        const parentId = 'b7ad6b7169203331';
+        const response = await httpRequest(`${app().url}/users/5`, {
+          headers: { traceparent: `00-${traceId}-${parentId}-01` },
+        });
+        const trace = traceOf(response);
+        expect(trace.traceId).toBe(traceId);
+        const span = await spanWithId(trace.spanId);
+        expect(span).toMatchObject({ traceId, parentSpanId: parentId, name: 'GET /users/:id' });
+      });
+
+      it('continues an incoming sentry-trace when there is no traceparent', async () => {
+        const traceId = `771a43a4192642f0b136d5159a5017${traceEnd}`;
+        const parentId = '9d7b0e0f6a3c4b21';
+        const requestId = nextRequestId('sentry-trace');
+        const response = await httpRequest(`${app().url}/boom/8`, {
+          headers: { 'sentry-trace': `${traceId}-${parentId}-1`, 'x-request-id': requestId },
+        });
+        const trace = traceOf(response);
+        expect(trace.traceId).toBe(traceId);
+        const span = await spanWithId(trace.spanId);
+        expect(span).toMatchObject({ traceId, parentSpanId: parentId });
+        const [event] = await eventsFor(requestId);
+        expect(event?.contexts?.trace?.trace_id).toBe(traceId);
+      });
+
+      it.each([
+        ['a malformed traceparent', { traceparent: '00-not-a-trace-01' }],
+        ['an all-zero traceparent', { traceparent: `00-${'0'.repeat(32)}-${'0'.repeat(16)}-01` }],
+        ['a malformed sentry-trace', { 'sentry-trace': 'zzzz-1' }],
+        ['a malformed request ID', { 'x-request-id': 'bad id with spaces and \u00e9' }],
+      ])('starts a new trace on %s and answers normally', async (_label, headers) => {
+        const response = await httpRequest(`${app().url}/users/6`, {
+          headers: Object.fromEntries(
+            Object.entries(headers).map(([name, value]) => [name, encodeURI(value)]),
+          ),
+        });
+        expect(response.status).toBe(200);
+        const trace = traceOf(response);
+        expect(trace.traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(trace.traceId).not.toBe('0'.repeat(32));
+        const span = await spanWithId(trace.spanId);
+        expect(span.parentSpanId).toBeUndefined();
+        expect(response.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:\-/+=]+$/);
+      });
     });
   });
 });

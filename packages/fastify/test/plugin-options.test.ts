@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { initObservability, type ObservabilityHandle } from '@tracewire/core';
 import type { TestSink } from '@tracewire/testing';
 import type { FastifyInstance } from 'fastify';
@@ -152,6 +153,37 @@ describe.each([5, 4] as const)('Fastify %i', (major) => {
     await sink.waitFor((s) => s.sentry.events.find((e) => e.tags?.request_id === `throwing-${major}`));
   });
 
+  it.each([
+    ['fastifyOtel: true', true],
+    ['fastifyOtel: {}', {}],
+  ] as const)(
+    'registers @fastify/otel with %s: its request span under the server span',
+    async (_label, fastifyOtel) => {
+      const app = await appWith(major, { fastifyOtel });
+      expect(app.hasPlugin('@fastify/otel')).toBe(true);
+      const response = await app.inject({ url: '/items/8?token=hunter2' });
+      const traceId = traceIdOf(response.headers.traceresponse);
+      await handle.flush();
+      const spans = await sink.waitFor((s) => {
+        const found = s.spans.filter((span) => span.traceId === traceId && span.receiver === 'otlp');
+        return found.length >= 2 ? found : undefined;
+      });
+      const server = spans.find((span) => span.kind === 'server');
+      expect(server?.name).toBe('GET /items/:id');
+      expect(spans.filter((span) => span.spanId !== server?.spanId)).toEqual([
+        expect.objectContaining({
+          name: 'request',
+          kind: 'internal',
+          parentSpanId: server?.spanId,
+          scope: expect.objectContaining({ name: '@fastify/otel' }),
+        }),
+      ]);
+      // Its url.path without the query string, where tokens travel.
+      expect(spans.find((span) => span.name === 'request')?.attributes['url.path']).toBe('/items/8');
+      expect(sink.grep('hunter2')).toEqual([]);
+    },
+  );
+
   it('creates no @fastify/otel spans when fastifyOtel is false, and still names the server span', async () => {
     const app = await appWith(major, { fastifyOtel: false });
     expect(app.hasPlugin('@fastify/otel')).toBe(false);
@@ -222,7 +254,8 @@ describe('as a Fastify plugin', () => {
     openApps.push(app);
     await app.register(observability, { handle });
     expect(app.hasPlugin('@tracewire/fastify')).toBe(true);
-    expect(app.hasPlugin('@fastify/otel')).toBe(true);
+    // @fastify/otel is opt-in (`fastifyOtel`).
+    expect(app.hasPlugin('@fastify/otel')).toBe(false);
     await app.register(async (child) => {
       child.get('/inside', async (request) => {
         request.log.info('inside an encapsulated plugin');
@@ -235,6 +268,31 @@ describe('as a Fastify plugin', () => {
       logs.lines.find((line) => line.request_id === 'encapsulated' && line.duration_ms !== undefined),
     ).toMatchObject({ http: { route: '/inside' } });
   });
+
+  it.each([
+    ['without fastifyOtel', {}],
+    ['with fastifyOtel: {}', { fastifyOtel: {} }],
+  ] as const)(
+    'warns once when the app registered @fastify/otel before it, %s, and adds no second one',
+    async (_label, options) => {
+      const app = Fastify5();
+      openApps.push(app);
+      const before = logs.lines.length;
+      await app.register(new FastifyOtelInstrumentation().plugin());
+      await app.register(observability, { handle, ...options });
+      const warnings = logs.lines
+        .slice(before)
+        .filter((line) =>
+          String(line.msg).startsWith('@fastify/otel was registered before @tracewire/fastify'),
+        );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.level).toBe('warn');
+      // A second @fastify/otel would fail ready() (its request decorator exists already);
+      // Fastify lists every plugin registered, and the app's own is the only one.
+      await app.ready();
+      expect(app.printPlugins().match(/@fastify\/otel/g)).toHaveLength(1);
+    },
+  );
 
   it('ignores a second registration instead of doubling every hook', async () => {
     const app = Fastify5();

@@ -14,6 +14,11 @@ export interface TestAppOptions {
   /** Give Fastify tracewire's logger (`loggerInstance` on 5, `logger` on 4). */
   fastifyLogger?: boolean;
   plugin?: FastifyObservabilityOptions;
+  /**
+   * Names the route only the duration-counting test requests, `/count<label>/:id`, so that
+   * apps sharing one handle count apart. Default: the major.
+   */
+  label?: string;
 }
 
 export interface TestApp {
@@ -51,8 +56,8 @@ export async function startTestApp(handle: ObservabilityHandle, options: TestApp
   const stalls = new EventEmitter();
 
   app.get('/healthz', async () => 'ok');
-  // Requested only by the test that counts duration data points, one route per major.
-  app.get(`/count${options.major}/:id`, async () => 'counted');
+  // Requested only by the test that counts duration data points, one route per app.
+  app.get(`/count${options.label ?? options.major}/:id`, async () => 'counted');
   app.get<{ Params: { id: string } }>('/users/:id', async (request) => {
     request.log.info({ user: request.params.id }, 'loading user');
     return { id: request.params.id };
