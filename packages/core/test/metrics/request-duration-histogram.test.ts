@@ -110,8 +110,10 @@ describe('RequestDurationHistogram', () => {
     histogram.record(0.2, 'GET', 200, 'http', '1.1', '/a', undefined);
     const second = await histogram.collect();
     expect(second.resourceMetrics.scopeMetrics[0]?.scope.name).toBe('@tracewire/core');
-    const [before] = (first.resourceMetrics.scopeMetrics[0]?.metrics[0] as HistogramMetricData).dataPoints;
-    const [after] = (second.resourceMetrics.scopeMetrics[0]?.metrics[0] as HistogramMetricData).dataPoints;
+    const pointOf = (result: typeof first) =>
+      (result.resourceMetrics.scopeMetrics[0]?.metrics[0] as HistogramMetricData | undefined)?.dataPoints[0];
+    const before = pointOf(first);
+    const after = pointOf(second);
     expect(before?.value.count).toBe(1);
     expect(after?.value).toMatchObject({ count: 2, min: 0.02, max: 0.2 });
     expect(after?.startTime).toEqual(before?.startTime);
