@@ -16,7 +16,11 @@ import type { NodeClient, Scope } from '@sentry/node';
 import type { Logger } from 'pino';
 import { REQUEST_DURATIONS_KEY } from '../global-symbols.ts';
 import { getObservability } from '../init/global-state.ts';
-import { DURATION_BUCKETS, type RequestDurationRecorder } from '../metrics/request-duration-histogram.ts';
+import {
+  DURATION_BUCKETS,
+  type RequestDurationRecorder,
+  requestDurationAttributes,
+} from '../metrics/request-duration-histogram.ts';
 import type { ObservabilityHandle } from '../init/handle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
@@ -559,15 +563,10 @@ function requestDurationsOf(handle: ObservabilityHandle): RequestDurationRecorde
           description: 'Duration of HTTP server requests.',
           advice: { explicitBucketBoundaries: [...DURATION_BUCKETS] },
         });
-      const attributes: Record<string, string | number> = {
-        'http.request.method': method,
-        'http.response.status_code': status,
-        'url.scheme': scheme,
-      };
-      if (protocolVersion) attributes['network.protocol.version'] = protocolVersion;
-      if (route) attributes['http.route'] = route;
-      if (errorType) attributes['error.type'] = errorType;
-      histogram.record(seconds, attributes);
+      histogram.record(
+        seconds,
+        requestDurationAttributes(method, status, scheme, protocolVersion, route, errorType),
+      );
     },
   };
 }

@@ -87,15 +87,9 @@ export class RequestDurationHistogram implements MetricProducer, RequestDuration
         this.overflow ??= newSeries(OVERFLOW_ATTRIBUTES);
         series = this.overflow;
       } else {
-        const attributes: Attributes = {
-          'http.request.method': method,
-          'http.response.status_code': status,
-          'url.scheme': scheme,
-        };
-        if (protocolVersion) attributes['network.protocol.version'] = protocolVersion;
-        if (route) attributes['http.route'] = route;
-        if (errorType) attributes['error.type'] = errorType;
-        series = newSeries(attributes);
+        series = newSeries(
+          requestDurationAttributes(method, status, scheme, protocolVersion, route, errorType),
+        );
         this.series.set(key, series);
       }
     }
@@ -143,6 +137,32 @@ export class RequestDurationHistogram implements MetricProducer, RequestDuration
       errors: [],
     };
   }
+}
+
+/**
+ * The attributes of one `http.server.request.duration` point, as the HTTP semantic
+ * conventions name them.
+ *
+ * @example
+ * requestDurationAttributes('GET', 500, 'http', '1.1', '/users/:id', '500');
+ */
+export function requestDurationAttributes(
+  method: string,
+  status: number,
+  scheme: string,
+  protocolVersion: string | undefined,
+  route: string | undefined,
+  errorType: string | undefined,
+): Attributes {
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'http.response.status_code': status,
+    'url.scheme': scheme,
+  };
+  if (protocolVersion) attributes['network.protocol.version'] = protocolVersion;
+  if (route) attributes['http.route'] = route;
+  if (errorType) attributes['error.type'] = errorType;
+  return attributes;
 }
 
 function newSeries(attributes: Attributes): Series {
