@@ -108,3 +108,12 @@ export const KOA_ROUTE_WATCH_KEY = Symbol.for('tracewire.koa.route-watch');
  * (handle as unknown as Record<symbol, unknown>)[REQUEST_DURATIONS_KEY];
  */
 export const REQUEST_DURATIONS_KEY = Symbol.for('tracewire.request-durations');
+
+/**
+ * The handle's starter of request server spans for new traces (absent when tracewire's
+ * tracer provider is not the global one), which request observers use when they can.
+ *
+ * @example
+ * (handle as unknown as Record<symbol, unknown>)[SERVER_SPANS_KEY];
+ */
+export const SERVER_SPANS_KEY = Symbol.for('tracewire.server-spans');

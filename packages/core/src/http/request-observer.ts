@@ -14,7 +14,7 @@ import {
 import { getRPCMetadata, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import type { NodeClient, Scope } from '@sentry/node';
 import type { Logger } from 'pino';
-import { REQUEST_DURATIONS_KEY } from '../global-symbols.ts';
+import { REQUEST_DURATIONS_KEY, SERVER_SPANS_KEY } from '../global-symbols.ts';
 import { getObservability } from '../init/global-state.ts';
 import {
   DURATION_BUCKETS,
@@ -26,7 +26,9 @@ import { captureOnce } from '../sentry/capture-once.ts';
 import { redactQueryString, SAFE_REQUEST_HEADERS } from '../sentry/privacy.ts';
 import { type RequestScopeSeed, withRequestScopes } from '../sentry/request-scopes.ts';
 import { loadSentrySdk, type SentrySdk } from '../sentry/sentry-sdk.ts';
+import { linkContext } from '../tracing/linked-context.ts';
 import { setRequestTransaction } from '../tracing/request-transaction.ts';
+import type { ServerSpans } from '../tracing/server-spans.ts';
 import { TRACEWIRE_VERSION } from '../version.ts';
 import { resolveRequestId } from './request-id.ts';
 import { guardShouldCapture, isServerError, type ShouldCapture } from './capture-policy.ts';
@@ -494,7 +496,13 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
     }
     if (!this.settings.accessLog) return;
     if (this.span) {
-      context.with(trace.setSpan(context.active(), this.span), this.writeAccessLog, this, status, seconds);
+      context.with(
+        trace.setSpan(linkContext(context.active()), this.span),
+        this.writeAccessLog,
+        this,
+        status,
+        seconds,
+      );
     } else {
       this.writeAccessLog(status, seconds);
     }
@@ -634,6 +642,7 @@ export function createRequestObserver(
     sentryClient: sentry?.node.getClient<NodeClient>(),
     durations: requestDurationsOf(handle),
   };
+  const serverSpans = (handle as unknown as Record<symbol, ServerSpans | undefined>)[SERVER_SPANS_KEY];
 
   const stepAside = (server: unknown) => {
     // Only tracewire's own http instrumentation steps aside, never one the app runs itself.
@@ -671,20 +680,25 @@ export function createRequestObserver(
       let requestContext: Context = parentContext;
       let requestMetadata = rpcMetadata;
       if (!instrumentationSpan) {
-        const extracted = propagation.extract(parentContext, request.headers);
         // The sampler sees the path (ignored paths are never sampled); every other
         // attribute only serves a recorded span, so an unsampled request builds none.
-        ownSpan = tracer.startSpan(
-          method,
-          { kind: SpanKind.SERVER, attributes: { 'url.path': writtenPath } },
-          extracted,
-        );
+        const attributes = { 'url.path': writtenPath };
+        // A request without trace headers starts a new trace: the shortcut decides its
+        // sampling before anything is built for it.
+        let parent = parentContext;
+        let started = serverSpans?.startRoot(method, attributes, parentContext, request.headers);
+        if (started === undefined) {
+          parent = propagation.extract(parentContext, request.headers);
+          started = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+        }
+        ownSpan = started;
         if (ownSpan.isRecording()) ownSpan.setAttributes(serverSpanAttributes(request, method, scheme));
         // Marked the way the http instrumentation marks its server span, so framework
         // instrumentations inside the request (@fastify/otel) see that a server span
         // exists: they start INTERNAL spans under it instead of a second SERVER span.
         requestMetadata = { type: RPCType.HTTP, span: ownSpan };
-        requestContext = setRPCMetadata(trace.setSpan(extracted, ownSpan), requestMetadata);
+        // Linked rather than copied: the two values cost two small objects, not two maps.
+        requestContext = setRPCMetadata(trace.setSpan(linkContext(parent), ownSpan), requestMetadata);
       }
       const span = instrumentationSpan ?? ownSpan;
       if (span && sendTraceResponse) {

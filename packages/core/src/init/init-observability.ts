@@ -8,7 +8,7 @@ import { createPipelineLifecycle } from '../lifecycle/pipeline-lifecycle.ts';
 import { captureOnce } from '../sentry/capture-once.ts';
 import { grafanaTraceUrl } from '../sentry/grafana-trace-link.ts';
 import { createIgnoredPathMatcher } from '../tracing/ignored-paths.ts';
-import { REQUEST_DURATIONS_KEY } from '../global-symbols.ts';
+import { REQUEST_DURATIONS_KEY, SERVER_SPANS_KEY } from '../global-symbols.ts';
 import { getObservability, setObservability } from './global-state.ts';
 import type { DroppedTelemetry, InitObservabilityOptions, ObservabilityHandle } from './handle.ts';
 import { startPipelines } from './start-pipelines.ts';
@@ -77,6 +77,7 @@ export function initObservability(options: InitObservabilityOptions = {}): Obser
   };
   // Non-enumerable: the handle's public shape stays as documented.
   Object.defineProperty(handle, REQUEST_DURATIONS_KEY, { value: started.metrics.requestDurations });
+  Object.defineProperty(handle, SERVER_SPANS_KEY, { value: tracing.serverSpans });
   setObservability(handle);
   const removeExitHooks = installExitHooks({
     handleSignals: options.handleSignals !== false,

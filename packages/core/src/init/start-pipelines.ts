@@ -86,6 +86,7 @@ const TRACING_OFF: OpenTelemetryPipeline = {
   spanDestinations: [],
   instrumentationNames: [],
   databaseInstrumentations: [],
+  serverSpans: undefined,
   flush: async () => true,
   shutdown: async () => {},
 };

@@ -16,6 +16,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import type { TracewireConfig } from '../config/types.ts';
+import { TRACEWIRE_VERSION } from '../version.ts';
 import { type Pipeline, remainingMs } from '../init/pipeline.ts';
 import { SECRET_KEYS, SECRET_QUERY_ONLY_KEYS } from '../privacy/secret-keys.ts';
 import { createSpanPrivacyProcessor } from '../privacy/span-privacy-processor.ts';
@@ -32,6 +33,7 @@ import { type InvalidHeaderListener, ReportingPropagator } from './reporting-pro
 import { TracewireSampler } from './sampler.ts';
 import { dynamicSamplingSettingsFor, SentryBaggagePropagator } from './sentry-baggage-propagator.ts';
 import { SentryTracePropagator } from './sentry-trace-propagator.ts';
+import { PresetIdGenerator, ServerSpans } from './server-spans.ts';
 import type { TelemetryRequestMatcher } from './telemetry-endpoints.ts';
 
 export interface OpenTelemetryOptions {
@@ -61,6 +63,8 @@ export interface OpenTelemetryPipeline extends Pipeline<{ enabled: boolean; dest
   instrumentationNames: string[];
   /** Each database instrumentation and why it is on or off. */
   databaseInstrumentations: DatabaseInstrumentationStatus[];
+  /** Starts request server spans of new traces cheaply; undefined when another tracer provider is the global one. */
+  serverSpans: ServerSpans | undefined;
 }
 
 /**
@@ -186,15 +190,29 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
   // YAML configuration parser at startup, none of which tracewire uses.
   const { resource, meterProvider } = options;
   const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(propagator);
+  const contextRegistered = context.setGlobalContextManager(contextManager);
+  const propagatorRegistered = propagation.setGlobalPropagator(propagator);
+  const sampler = new TracewireSampler(sampleRate, options.isIgnoredPath);
+  const idGenerator = new PresetIdGenerator();
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: new TracewireSampler(sampleRate, options.isIgnoredPath),
+    sampler,
+    idGenerator,
     spanProcessors,
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
-  trace.setGlobalTracerProvider(tracerProvider);
+  const tracerRegistered = trace.setGlobalTracerProvider(tracerProvider);
+  // The shortcut reads the propagators' fields and the parent context itself: only when
+  // the global API runs on these very parts.
+  const serverSpans =
+    contextRegistered && propagatorRegistered && tracerRegistered
+      ? new ServerSpans(
+          tracerProvider.getTracer('@tracewire/core', TRACEWIRE_VERSION),
+          sampler,
+          idGenerator,
+          propagator.fields(),
+        )
+      : undefined;
   const unregisterInstrumentations = registerInstrumentations({
     instrumentations,
     tracerProvider,
@@ -208,6 +226,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
     spanDestinations,
     instrumentationNames: instrumentations.map((instrumentation) => instrumentation.instrumentationName),
     databaseInstrumentations: database.statuses,
+    serverSpans,
     async flush(deadline) {
       try {
         await tracerProvider.forceFlush({ timeoutMillis: remainingMs(deadline) });
