@@ -7,6 +7,7 @@
 //   node bench/allocations.mjs --only express --variants bare,tracewire
 //   node bench/allocations.mjs --only fastify --variants tracewire --with-env nologs:OTEL_LOGS_EXPORTER=none
 //   node bench/allocations.mjs --requests 20000 --top 25 --out ab-allocations
+//   node bench/allocations.mjs --variants tracewire-10 --against ../base:before
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     variants: { type: 'string', default: 'bare,tracewire' },
     'with-env': { type: 'string', multiple: true },
+    against: { type: 'string' },
     requests: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '3000' },
     connections: { type: 'string', default: '50' },
@@ -48,6 +50,19 @@ const copies = (args['with-env'] ?? []).flatMap((spec) => {
     .filter((variant) => variant.kind !== 'bare')
     .map((variant) => ({ ...variant, id: `${variant.id}+${name}`, overrides }));
 });
+
+// `--against <checkout>[:name]`: the same non-bare variants served by another checkout's build.
+if (args.against) {
+  const colon = args.against.lastIndexOf(':');
+  const [dir, name] =
+    colon > 0 ? [args.against.slice(0, colon), args.against.slice(colon + 1)] : [args.against, 'base'];
+  const benchDir = path.resolve(dir, 'bench');
+  copies.push(
+    ...selected
+      .filter((variant) => variant.kind !== 'bare')
+      .map((variant) => ({ ...variant, id: `${variant.id}@${name}`, benchDir })),
+  );
+}
 
 installChildCleanup();
 const sink = await startSink();

@@ -8,7 +8,7 @@
 // there shows up. Rounds alternate the builds, starting with a different one each round.
 //
 // Usage: node bench/thread-cpu.mjs [--framework express] [--rounds 4] [--seconds 6]
-//          [--against <checkout>[:label]] [--out <name>]
+//          [--against <checkout>[:label]] [--variants bare,tracewire,tracewire-10,...] [--out <name>]
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +48,19 @@ function threadCpu(pid) {
   return byName;
 }
 
-async function measureRound({ root, framework, sink, seconds, logFile }) {
+/** Variants this script can compare in one checkout (`--variants`). */
+const VARIANTS = {
+  bare: { file: 'bare', env: {} },
+  tracewire: { file: 'tracewire', env: {} },
+  'tracewire-10': { file: 'tracewire', env: { SENTRY_TRACE_SAMPLE_RATE: '0.1' } },
+  'tracewire-nologs': { file: 'tracewire', env: { OTEL_LOGS_EXPORTER: 'none' } },
+  'tracewire-10-nologs': {
+    file: 'tracewire',
+    env: { SENTRY_TRACE_SAMPLE_RATE: '0.1', OTEL_LOGS_EXPORTER: 'none' },
+  },
+};
+
+async function measureRound({ root, framework, sink, seconds, logFile, variant = 'tracewire', rate }) {
   const env = {
     SENTRY_DSN: sink.sentryDsn,
     OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin,
@@ -57,10 +69,11 @@ async function measureRound({ root, framework, sink, seconds, logFile }) {
     SENTRY_TRACE_SAMPLE_RATE: '1',
     TRACEWIRE_METRICS: 'otlp',
     LOG_LEVEL: 'info',
+    ...VARIANTS[variant].env,
   };
   const child = spawnTracked(
     process.execPath,
-    [path.join(root, `bench/variants/${framework}-tracewire.mjs`)],
+    [path.join(root, `bench/variants/${framework}-${VARIANTS[variant].file}.mjs`)],
     {
       cwd: path.join(root, 'bench'),
       env: benchProcessEnv(env, logFile),
@@ -73,7 +86,12 @@ async function measureRound({ root, framework, sink, seconds, logFile }) {
     const url = `http://127.0.0.1:${port}/hello/1`;
     await autocannon({ url, connections: 20, duration: 2 });
     const before = threadCpu(child.pid);
-    const result = await autocannon({ url, connections: 20, duration: seconds });
+    const result = await autocannon({
+      url,
+      connections: 20,
+      duration: seconds,
+      ...(rate ? { overallRate: rate } : {}),
+    });
     const after = threadCpu(child.pid);
     const requests = result.requests.total;
     const perRequest = {};
@@ -91,8 +109,16 @@ const framework = option(args, 'framework', 'express');
 const rounds = Number(option(args, 'rounds', '4'));
 const seconds = Number(option(args, 'seconds', '6'));
 const out = option(args, 'out', undefined);
+const rate = option(args, 'rate', undefined) ? Number(option(args, 'rate')) : undefined;
 const against = option(args, 'against', undefined);
-const builds = [{ label: 'this checkout', root: path.resolve(here, '..'), rounds: [] }];
+const variants = option(args, 'variants', undefined)?.split(',');
+const builds = variants
+  ? variants.map((variant) => {
+      if (!VARIANTS[variant])
+        throw new Error(`unknown variant ${variant}: ${Object.keys(VARIANTS).join(', ')}`);
+      return { label: variant, variant, root: path.resolve(here, '..'), rounds: [] };
+    })
+  : [{ label: 'this checkout', root: path.resolve(here, '..'), rounds: [] }];
 if (against) {
   const [root, label] = against.split(':');
   builds.push({ label: label ?? path.basename(root), root: path.resolve(root), rounds: [] });
@@ -111,6 +137,8 @@ try {
         sink,
         seconds,
         logFile,
+        variant: build.variant,
+        rate,
       });
       build.rounds.push(measured);
       console.error(
@@ -140,7 +168,7 @@ const summary = builds.map(({ label, root, rounds: measured }) => ({
 const cell = ({ median: middle, min, max }) => `${round(middle, 1)} (${round(min, 1)}–${round(max, 1)})`;
 console.log(
   [
-    `${framework} tracewire full, server CPU µs per request by thread, median (range) of ${rounds} rounds of ${seconds} s`,
+    `${framework}${variants ? '' : ' tracewire full'}, server CPU µs per request by thread, median (range) of ${rounds} rounds of ${seconds} s`,
     '',
     `| build | ${groups.join(' | ')} |`,
     `|---|${groups.map(() => '---').join('|')}|`,

@@ -12,7 +12,7 @@ import { REQUEST_IDS } from './throughput.mjs';
 // The issue's memory target compares tracewire with bare; the other variants' RSS under
 // load is in the throughput table, and driving them to the same request count would take
 // minutes.
-export const MEMORY_KINDS = ['bare', 'tracewire'];
+export const MEMORY_KINDS = ['bare', 'tracewire', 'tracewire-logs'];
 
 async function measureOnce(variant, run, { sink, logDir, settings }) {
   const logFile = path.join(logDir, `${variant.id}-memory-${run}.log`);

@@ -280,7 +280,13 @@ function formatMeasured(target) {
 }
 
 function targetsSection(report) {
-  const icon = { met: '✅ met', missed: '❌ missed', pending: '⏳ pending', 'not measured': 'not measured' };
+  const icon = {
+    met: '✅ met',
+    missed: '❌ missed',
+    measured: 'measured (no ceiling)',
+    pending: '⏳ pending',
+    'not measured': 'not measured',
+  };
   return [
     '## Targets',
     '',

@@ -6,7 +6,7 @@ import { removeLogFile } from './log-file.mjs';
 import { startServer } from './server.mjs';
 import { median } from './stats.mjs';
 
-export const STARTUP_KINDS = ['bare', 'tracewire', 'otel-auto', 'sentry'];
+export const STARTUP_KINDS = ['bare', 'tracewire', 'tracewire-logs', 'otel-auto', 'sentry'];
 
 export async function runStartup(variants, { sink, logDir, settings }, log) {
   // Copies (`--against`: kind@name, `--with-env`: kind+name) are measured with the kind they copy.

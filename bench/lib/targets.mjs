@@ -37,6 +37,7 @@ export function evaluateTargets({ throughput = [], startup = [], memory = [], lo
     const bare = find(throughput, framework, 'bare');
     const full = find(throughput, framework, 'tracewire');
     const sampled = find(throughput, framework, 'tracewire-10');
+    const withLogs = find(throughput, framework, 'tracewire-logs');
     const auto = find(throughput, framework, 'otel-auto');
     if (!bare) continue;
     const limits = CPU_TARGETS[framework];
@@ -60,19 +61,35 @@ export function evaluateTargets({ throughput = [], startup = [], memory = [], lo
       status: status([sampled, bare], sampledCpu, (value) => value <= limits.sampled),
     });
     // Overhead is CPU above bare; tracewire's as a share of the auto-instrumentations'.
+    // Like for like: the auto-instrumentations export their log records over OTLP, so the
+    // comparison uses tracewire with OTLP log export on (tracewire full when that variant
+    // was not run).
     const overhead = (row) => (cpu(row) !== null && cpu(bare) !== null ? cpu(row) - cpu(bare) : null);
     const autoOverhead = overhead(auto);
+    const compared = withLogs ?? full;
     const share =
-      autoOverhead !== null && autoOverhead > 0 && overhead(full) !== null
-        ? overhead(full) / autoOverhead
+      autoOverhead !== null && autoOverhead > 0 && overhead(compared) !== null
+        ? overhead(compared) / autoOverhead
         : null;
     targets.push({
-      target: `tracewire CPU overhead ≤ ${FRACTION_LABEL[limits.shareOfAuto]} of the auto-instrumentations’`,
+      target: `tracewire CPU overhead ≤ ${FRACTION_LABEL[limits.shareOfAuto]} of the auto-instrumentations’ (both exporting logs over OTLP)`,
       framework,
       required: `≤ ${Math.round(limits.shareOfAuto * 100)} %`,
       measured: share,
       unit: 'percent',
-      status: status([full, auto, bare], share, (value) => value <= limits.shareOfAuto),
+      status: status([compared, auto, bare], share, (value) => value <= limits.shareOfAuto),
+    });
+    // No ceiling of its own: what OTLP log export adds to tracewire full, in µs per request
+    // (main thread and log worker together), reported beside the targets.
+    const logsCost = cpu(withLogs) !== null && cpu(full) !== null ? cpu(withLogs) - cpu(full) : null;
+    const logsStatus = status([withLogs, full], logsCost, () => true);
+    targets.push({
+      target: 'OTLP log export’s own cost: CPU per request above tracewire full',
+      framework,
+      required: 'measured',
+      measured: logsCost,
+      unit: 'µs',
+      status: logsStatus === 'met' ? 'measured' : logsStatus,
     });
     const fullVsBare = ratio(okValue(full, 'reqPerSec'), okValue(bare, 'reqPerSec'));
     targets.push({

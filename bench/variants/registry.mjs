@@ -25,16 +25,25 @@ const tracewireRequirements = (framework) => [
 // Both SDKs read the release from the environment; a deployed service has one.
 const BENCH_RELEASE = 'tracewire-bench@0.0.0';
 
-/** Environment of a tracewire server at trace sample rate `rate`, exporting everything to the sink. */
-const tracewireEnv = (rate) => (sink) => ({
-  SENTRY_DSN: sink.sentryDsn,
-  OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin,
-  OTEL_SERVICE_NAME: 'tracewire-bench',
-  SENTRY_RELEASE: BENCH_RELEASE,
-  SENTRY_TRACE_SAMPLE_RATE: String(rate),
-  TRACEWIRE_METRICS: 'otlp',
-  LOG_LEVEL: 'info',
-});
+/**
+ * Environment of a tracewire server at trace sample rate `rate`, exporting traces and
+ * metrics to the sink. The log line goes to the log file like every variant's; exporting it
+ * over OTLP as well (on by default once an OTLP endpoint is set) is `logs: true`, the
+ * `tracewire-logs` kind: the issue's targets are set for tracewire with OTLP log export
+ * configured off, and the export has its own measured cost.
+ */
+const tracewireEnv =
+  (rate, { logs = false } = {}) =>
+  (sink) => ({
+    SENTRY_DSN: sink.sentryDsn,
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin,
+    OTEL_SERVICE_NAME: 'tracewire-bench',
+    SENTRY_RELEASE: BENCH_RELEASE,
+    SENTRY_TRACE_SAMPLE_RATE: String(rate),
+    TRACEWIRE_METRICS: 'otlp',
+    OTEL_LOGS_EXPORTER: logs ? 'otlp' : 'none',
+    LOG_LEVEL: 'info',
+  });
 
 /**
  * @typedef {object} VariantKind
@@ -64,7 +73,7 @@ export const VARIANT_KINDS = [
     kind: 'tracewire',
     label: 'tracewire full',
     description:
-      'tracewire, traces at 100 % to OTLP and to Sentry’s OTLP endpoint, Sentry linked, correlated logs, OTLP metrics',
+      'tracewire, traces at 100 % to OTLP and to Sentry’s OTLP endpoint, Sentry linked, correlated logs, OTLP metrics; OTLP log export off',
     server: 'tracewire',
     nodeArgs: [],
     env: tracewireEnv(1),
@@ -78,6 +87,17 @@ export const VARIANT_KINDS = [
     server: 'tracewire',
     nodeArgs: [],
     env: tracewireEnv(0.1),
+    requires: tracewireRequirements,
+    exports: true,
+  },
+  {
+    kind: 'tracewire-logs',
+    label: 'tracewire full + OTLP logs',
+    description:
+      'as tracewire full, and every log line also exported over OTLP from the log worker (the default once an OTLP endpoint is set)',
+    server: 'tracewire',
+    nodeArgs: [],
+    env: tracewireEnv(1, { logs: true }),
     requires: tracewireRequirements,
     exports: true,
   },
