@@ -97,7 +97,9 @@ export function observability(options: KoaObservabilityOptions = {}): Middleware
       response: ctx.res,
       frameworkRequest: ctx,
       setResponseHeader: (name, value) => {
-        ctx.set(name, value);
+        // What `ctx.set(name, value)` does for a string value, without the arrays it
+        // builds to handle header objects and lists.
+        if (!ctx.headerSent) ctx.res.setHeader(name, value);
         responseHeaders[name] = value;
       },
     });
