@@ -24,6 +24,10 @@ const NONE = '\u0001';
 /** One attribute set's cumulative histogram. */
 interface Series {
   readonly attributes: Attributes;
+  /** The values besides route, method and status that name the series (for the shortcut lookup). */
+  readonly scheme: string;
+  readonly protocolVersion: string | undefined;
+  readonly errorType: string | undefined;
   readonly startTime: HrTime;
   readonly counts: number[];
   count: number;
@@ -69,6 +73,10 @@ export interface RequestDurationRecorder {
 export class RequestDurationHistogram implements MetricProducer, RequestDurationRecorder {
   private readonly series = new Map<string, Series>();
   private overflow: Series | undefined = undefined;
+  // Route → method → status → the series last recorded for them: three lookups of values
+  // the request already holds instead of building a key string per request. Scheme,
+  // protocol version and error type are checked on the series found.
+  private readonly recent = new Map<string | undefined, Map<string, Map<number, Series>>>();
 
   record(
     seconds: number,
@@ -80,24 +88,65 @@ export class RequestDurationHistogram implements MetricProducer, RequestDuration
     errorType: string | undefined,
   ): void {
     if (Number.isNaN(seconds) || seconds < 0) return;
-    const key = `${method}\0${status}\0${scheme}\0${protocolVersion ?? NONE}\0${route ?? NONE}\0${errorType ?? NONE}`;
-    let series = this.series.get(key);
-    if (series === undefined) {
-      if (this.series.size >= CARDINALITY_LIMIT - 1) {
-        this.overflow ??= newSeries(OVERFLOW_ATTRIBUTES);
-        series = this.overflow;
-      } else {
-        series = newSeries(
-          requestDurationAttributes(method, status, scheme, protocolVersion, route, errorType),
-        );
-        this.series.set(key, series);
-      }
+    const byStatus = this.recent.get(route)?.get(method);
+    let series = byStatus?.get(status);
+    if (
+      series === undefined ||
+      series.scheme !== scheme ||
+      series.protocolVersion !== protocolVersion ||
+      series.errorType !== errorType
+    ) {
+      series = this.seriesFor(method, status, scheme, protocolVersion, route, errorType);
     }
     series.count += 1;
     series.sum += seconds;
     if (seconds < series.min) series.min = seconds;
     if (seconds > series.max) series.max = seconds;
     (series.counts[bucketIndex(seconds)] as number) += 1;
+  }
+
+  private seriesFor(
+    method: string,
+    status: number,
+    scheme: string,
+    protocolVersion: string | undefined,
+    route: string | undefined,
+    errorType: string | undefined,
+  ): Series {
+    const key = `${method}\0${status}\0${scheme}\0${protocolVersion ?? NONE}\0${route ?? NONE}\0${errorType ?? NONE}`;
+    const known = this.series.get(key);
+    if (known !== undefined) {
+      this.remember(route, method, status, known);
+      return known;
+    }
+    if (this.series.size >= CARDINALITY_LIMIT - 1) {
+      this.overflow ??= newSeries(OVERFLOW_ATTRIBUTES, scheme, protocolVersion, errorType);
+      return this.overflow;
+    }
+    const created = newSeries(
+      requestDurationAttributes(method, status, scheme, protocolVersion, route, errorType),
+      scheme,
+      protocolVersion,
+      errorType,
+    );
+    this.series.set(key, created);
+    this.remember(route, method, status, created);
+    return created;
+  }
+
+  /** Only series of their own are remembered, so the shortcut holds no more entries than the series. */
+  private remember(route: string | undefined, method: string, status: number, series: Series): void {
+    let byMethod = this.recent.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.recent.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    byStatus.set(status, series);
   }
 
   async collect(): Promise<CollectionResult> {
@@ -165,9 +214,17 @@ export function requestDurationAttributes(
   return attributes;
 }
 
-function newSeries(attributes: Attributes): Series {
+function newSeries(
+  attributes: Attributes,
+  scheme: string,
+  protocolVersion: string | undefined,
+  errorType: string | undefined,
+): Series {
   return {
     attributes,
+    scheme,
+    protocolVersion,
+    errorType,
     startTime: millisToHrTime(Date.now()),
     counts: new Array<number>(DURATION_BUCKETS.length + 1).fill(0),
     count: 0,
