@@ -72,6 +72,7 @@ export class PresetIdGenerator implements IdGenerator {
  */
 export class ServerSpans {
   private readonly fields: string[];
+  private stopped = false;
 
   constructor(
     private readonly tracer: Tracer,
@@ -82,12 +83,18 @@ export class ServerSpans {
     this.fields = propagatorFields.map((field) => field.toLowerCase());
   }
 
+  /** After the provider shut down, requests go back to the global API (a no-op by then). */
+  stop(): void {
+    this.stopped = true;
+  }
+
   startRoot(
     name: string,
     attributes: Attributes,
     parentContext: Context,
     headers: IncomingHttpHeaders,
   ): Span | undefined {
+    if (this.stopped) return undefined;
     for (const field of this.fields) if (headers[field] !== undefined) return undefined;
     if (trace.getSpan(parentContext) !== undefined || isTracingSuppressed(parentContext)) return undefined;
     const { traceId, spanId } = this.ids.draw();

@@ -239,6 +239,7 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): OpenTelemetry
       }
     },
     async shutdown() {
+      serverSpans?.stop();
       try {
         await tracerProvider.shutdown();
       } catch (error) {

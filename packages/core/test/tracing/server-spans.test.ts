@@ -137,4 +137,10 @@ describe('ServerSpans', () => {
     expect(serverSpans.startRoot('GET', {}, suppressTracing(ROOT_CONTEXT), {})).toBeUndefined();
     expect(serverSpans.startRoot('GET', {}, ROOT_CONTEXT, { 'x-request-id': 'r' })).toBeDefined();
   });
+
+  it('steps back once stopped (the provider shut down)', () => {
+    const { serverSpans } = setup(1);
+    serverSpans.stop();
+    expect(serverSpans.startRoot('GET', {}, ROOT_CONTEXT, {})).toBeUndefined();
+  });
 });
