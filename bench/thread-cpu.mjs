@@ -9,6 +9,7 @@
 //
 // Usage: node bench/thread-cpu.mjs [--framework express] [--rounds 4] [--seconds 6]
 //          [--against <checkout>[:label]] [--variants bare,tracewire,tracewire-10,...] [--out <name>]
+// With both --variants and --against, each variant runs from both checkouts.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,8 +121,17 @@ const builds = variants
     })
   : [{ label: 'this checkout', root: path.resolve(here, '..'), rounds: [] }];
 if (against) {
+  // With --variants, the other checkout runs the same variants, so each pair is like for like.
   const [root, label] = against.split(':');
-  builds.push({ label: label ?? path.basename(root), root: path.resolve(root), rounds: [] });
+  const name = label ?? path.basename(root);
+  for (const variant of variants ?? [undefined]) {
+    builds.push({
+      label: variant ? `${variant} (${name})` : name,
+      variant,
+      root: path.resolve(root),
+      rounds: [],
+    });
+  }
 }
 installChildCleanup();
 const sink = await startSink();

@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { TracewireConfig } from '../config/types.ts';
 import { createLogRedactor } from './redaction.ts';
+import { replaceSonicBoomWrite } from './sonic-boom-write.ts';
 import { activeTraceFields, NO_TRACE_FIELDS } from './trace-fields.ts';
 
 const ERROR_LEVEL = 50;
@@ -87,5 +88,13 @@ export function createLogger(config: TracewireConfig, options: CreateLoggerOptio
         }
       : {}),
   };
-  return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
+  const logger = options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
+  // pino's default destination and `pino.destination()` are sonic-boom, whose `write`
+  // copies every pending line again for each new one under load (sonic-boom-write.ts);
+  // a destination that copies lines to the OTLP log export writes to `primary`.
+  const stream = (logger as unknown as Record<symbol, { primary?: unknown } | undefined>)[
+    pino.symbols.streamSym
+  ];
+  replaceSonicBoomWrite(stream?.primary ?? stream);
+  return logger;
 }
