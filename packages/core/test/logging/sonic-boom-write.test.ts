@@ -77,7 +77,7 @@ describe('replaceSonicBoomWrite', () => {
       const original = pino.destination({ dest: originalFile, ...options }) as unknown as SonicBoomState;
       const replaced = pino.destination({ dest: replacedFile, ...options }) as unknown as SonicBoomState;
       await Promise.all(
-        [original, replaced].map((stream) => new Promise((resolve) => stream.once('ready', resolve))),
+        [original, replaced].map((stream) => new Promise<void>((resolve) => stream.once('ready', resolve))),
       );
       const ownWrite = replaced.write;
       expect(replaceSonicBoomWrite(replaced)).toBe(true);
@@ -109,7 +109,7 @@ describe('replaceSonicBoomWrite', () => {
   it('keeps measuring a chunk it did not build (flushSync puts back a partly written one)', async () => {
     const file = tempFile('put-back.log');
     const stream = pino.destination({ dest: file, sync: false, maxWrite: 64 }) as unknown as SonicBoomState;
-    await new Promise((resolve) => stream.once('ready', resolve));
+    await new Promise<void>((resolve) => stream.once('ready', resolve));
     replaceSonicBoomWrite(stream);
     // A chunk sonic-boom holds that this write never appended to, as flushSync's unshift
     // of a partly written buffer leaves it: 60 bytes, so the next 10-byte line needs a new chunk.
