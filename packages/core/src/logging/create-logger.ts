@@ -2,7 +2,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import type { TracewireConfig } from '../config/types.ts';
 import { createLogRedactor } from './redaction.ts';
 import { replaceSonicBoomWrite } from './sonic-boom-write.ts';
-import { activeTraceFields, NO_TRACE_FIELDS } from './trace-fields.ts';
+import { withTraceFields } from './trace-fields.ts';
 
 const ERROR_LEVEL = 50;
 
@@ -49,14 +49,12 @@ export function createLogger(config: TracewireConfig, options: CreateLoggerOptio
       level: (label) => ({ level: label }),
       log: createLogRedactor(options.redactKeys),
     },
-    mixin: activeTraceFields,
-    // pino's default merge writes into the mixin's object; the no-span result is shared
-    // and frozen, so the log call's own object is used as is in that case.
-    mixinMergeStrategy: (mergeObject, mixinObject) =>
-      mixinObject === NO_TRACE_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject),
-    ...(capture
-      ? {
-          hooks: {
+    hooks: {
+      // The trace fields are added to the finished line as text: a mixin would build
+      // an object per line and pino would serialise its three IDs again each time.
+      streamWrite: withTraceFields,
+      ...(capture
+        ? {
             logMethod(args, method, level) {
               if (level >= ERROR_LEVEL) {
                 const first = args[0] as unknown;
@@ -84,9 +82,9 @@ export function createLogger(config: TracewireConfig, options: CreateLoggerOptio
               }
               return method.apply(this, args);
             },
-          },
-        }
-      : {}),
+          }
+        : {}),
+    },
   };
   const logger = options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
   // pino's default destination and `pino.destination()` are sonic-boom, whose `write`

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { TracewireConfig } from '../../src/config/types.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
+import { withTraceFields } from '../../src/logging/trace-fields.ts';
 import { memoryDestination } from '@tracewire/testing/fixtures';
 
 function testConfig(env: Record<string, string> = {}): TracewireConfig {
@@ -58,13 +59,68 @@ describe('createLogger', () => {
     ]);
   });
 
-  it('keeps the log call fields when they name the same keys as the mixin', () => {
+  it('keeps the log call fields when they name the same keys as the trace fields', () => {
     const destination = memoryDestination();
     const logger = createLogger(testConfig(), { destination });
     context.with(trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: 1 }), () =>
-      logger.info({ span_id: 'explicit' }, 'override'),
+      logger.info({ span_id: 'explicit', trace_flags: 'mine' }, 'override'),
     );
-    expect(destination.lines[0]?.span_id).toBe('explicit');
+    expect(destination.lines[0]).toMatchObject({
+      trace_id: traceId,
+      span_id: 'explicit',
+      trace_flags: 'mine',
+    });
+  });
+
+  it('gives each span its own fields when lines of several spans interleave', () => {
+    const destination = memoryDestination();
+    const logger = createLogger(testConfig(), { destination });
+    const spans = [
+      { traceId, spanId, traceFlags: TraceFlags.SAMPLED },
+      { traceId, spanId: 'a'.repeat(16), traceFlags: TraceFlags.SAMPLED },
+      { traceId: 'b'.repeat(32), spanId, traceFlags: TraceFlags.SAMPLED },
+      { traceId, spanId, traceFlags: TraceFlags.NONE },
+    ];
+    const expected: unknown[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const spanContext of spans) {
+        context.with(trace.setSpanContext(ROOT_CONTEXT, { ...spanContext }), () => logger.info('line'));
+        expected.push([spanContext.traceId, spanContext.spanId, spanContext.traceFlags === 1 ? '01' : '00']);
+      }
+      logger.info('between spans');
+      expected.push([undefined, undefined, undefined]);
+    }
+    expect(destination.lines.map((line) => [line.trace_id, line.span_id, line.trace_flags])).toEqual(
+      expected,
+    );
+  });
+
+  it('adds no fields for an invalid span context, and keeps every line valid JSON', () => {
+    const invalid = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0'.repeat(32),
+      spanId: '0'.repeat(16),
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    const quoted = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: `${'a'.repeat(30)}"}`,
+      spanId,
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    for (const active of [invalid, quoted]) {
+      expect(context.with(active, () => withTraceFields('{"msg":"x"}\n'))).toBe('{"msg":"x"}\n');
+    }
+    const valid = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
+    for (const line of ['{}\n', '{"msg":"x"}\n', '{"a":{}}']) {
+      expect(JSON.parse(context.with(valid, () => withTraceFields(line)))).toEqual({
+        trace_id: traceId,
+        span_id: spanId,
+        trace_flags: '01',
+        ...JSON.parse(line),
+      });
+    }
+    // Not a JSON object line (a custom formatter's output): left alone.
+    expect(context.with(valid, () => withTraceFields('plain text\n'))).toBe('plain text\n');
+    expect(withTraceFields('{"msg":"outside"}\n')).toBe('{"msg":"outside"}\n');
   });
 
   it('redacts secrets at the top level and two levels down', () => {
