@@ -43,7 +43,7 @@ let cachedJson = '';
 function traceFieldsJson(spanContext: SpanContext): string {
   const { traceId, spanId, traceFlags } = spanContext;
   if (traceId !== cachedTraceId || spanId !== cachedSpanId || traceFlags !== cachedFlags) {
-    // Valid IDs are lowercase hex (isSpanContextValid), so they need no JSON escaping.
+    // Valid IDs are hex digits only (isSpanContextValid), so they need no JSON escaping.
     if (!isSpanContextValid(spanContext)) return '';
     cachedJson = `"trace_id":"${traceId}","span_id":"${spanId}","trace_flags":"${
       (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? '01' : '00'
