@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { againstCopies } from './lib/against.mjs';
 import { installChildCleanup } from './lib/children.mjs';
 import { drive } from './lib/driver.mjs';
 import { startServer } from './lib/server.mjs';
@@ -52,17 +53,7 @@ const copies = (args['with-env'] ?? []).flatMap((spec) => {
 });
 
 // `--against <checkout>[:name]`: the same non-bare variants served by another checkout's build.
-if (args.against) {
-  const colon = args.against.lastIndexOf(':');
-  const [dir, name] =
-    colon > 0 ? [args.against.slice(0, colon), args.against.slice(colon + 1)] : [args.against, 'base'];
-  const benchDir = path.resolve(dir, 'bench');
-  copies.push(
-    ...selected
-      .filter((variant) => variant.kind !== 'bare')
-      .map((variant) => ({ ...variant, id: `${variant.id}@${name}`, benchDir })),
-  );
-}
+copies.push(...againstCopies(selected, args.against));
 
 installChildCleanup();
 const sink = await startSink();

@@ -5,7 +5,8 @@
 // log export worker, the only worker thread), `V8Worker` (V8's GC and compiler helpers)
 // and `libuv-worker`. On a shared machine whole-process numbers swing by tens of µs
 // between rounds; the log worker's own thread is far steadier, so this is how a change
-// there shows up. Rounds alternate the builds, starting with a different one each round.
+// there shows up. The last column is the part of the total spent in the kernel (system
+// time of all threads). Rounds alternate the builds, starting with a different one each round.
 //
 // Usage: node bench/thread-cpu.mjs [--framework express] [--rounds 4] [--seconds 6]
 //          [--against <checkout>[:label]] [--variants bare,tracewire,tracewire-10,...] [--out <name>]
@@ -30,9 +31,9 @@ function option(args, name, fallback) {
   return index === -1 ? fallback : args[index + 1];
 }
 
-/** CPU µs per thread name, summed over the threads of that name. */
+/** CPU µs per thread name, summed over the threads of that name; `system` is the kernel's share of all threads. */
 function threadCpu(pid) {
-  const byName = {};
+  const byName = { system: 0 };
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat;
     try {
@@ -45,6 +46,7 @@ function threadCpu(pid) {
     const micros = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1e6;
     const group = THREAD_GROUPS.includes(name) ? name : 'other';
     byName[group] = (byName[group] ?? 0) + micros;
+    byName.system += (Number(fields[12]) / CLOCK_TICKS_PER_SECOND) * 1e6;
   }
   return byName;
 }
@@ -99,6 +101,8 @@ async function measureRound({ root, framework, sink, seconds, logFile, variant =
     for (const group of [...THREAD_GROUPS, 'other'])
       perRequest[group] = ((after[group] ?? 0) - (before[group] ?? 0)) / requests;
     perRequest.total = Object.values(perRequest).reduce((sum, value) => sum + value, 0);
+    // Already in the threads' totals: system calls, and the wakeups of the load generator they cause.
+    perRequest.system = (after.system - before.system) / requests;
     return { requests, perRequest };
   } finally {
     await stopChild(child, 3_000);
@@ -163,7 +167,7 @@ try {
   rmSync(logFile, { force: true });
 }
 load.end = loadAverage();
-const groups = [...THREAD_GROUPS, 'other', 'total'];
+const groups = [...THREAD_GROUPS, 'other', 'total', 'system'];
 const summary = builds.map(({ label, root, rounds: measured }) => ({
   label,
   root,
@@ -180,7 +184,7 @@ console.log(
   [
     `${framework}${variants ? '' : ' tracewire full'}, server CPU µs per request by thread, median (range) of ${rounds} rounds of ${seconds} s`,
     '',
-    `| build | ${groups.join(' | ')} |`,
+    `| build | ${groups.map((group) => (group === 'system' ? 'of which system (kernel)' : group)).join(' | ')} |`,
     `|---|${groups.map(() => '---').join('|')}|`,
     ...summary.map(
       (row) => `| ${row.label} | ${groups.map((group) => cell(row.perRequest[group])).join(' | ')} |`,

@@ -40,14 +40,17 @@ function getStatus(url) {
  * @param variant an entry of variants/registry.mjs
  * @param env the variant's environment (already resolved against the sink)
  * @param logFile where the server's request log goes
+ * @param options.wrapper a command that runs node (`['valgrind', '--tool=callgrind']`), or none
  */
-export async function startServer(variant, env, logFile, { timeoutMs = 30_000 } = {}) {
+export async function startServer(variant, env, logFile, { timeoutMs = 30_000, wrapper = [] } = {}) {
   const startedAt = performance.now();
   // A variant copied from another checkout (`--against`) runs that checkout's server file
   // from its own bench folder, so it resolves that checkout's built packages.
   const variantBenchDir = variant.benchDir ?? benchDir;
   const serverArgs = [...variant.nodeArgs, path.join(variantBenchDir, 'variants', variant.server)];
-  const child = spawnTracked(process.execPath, serverArgs, {
+  // A wrapper (`valgrind --tool=callgrind …`) runs node as its last argument.
+  const [command, ...args] = [...wrapper, process.execPath, ...serverArgs];
+  const child = spawnTracked(command, args, {
     cwd: variantBenchDir,
     env: benchProcessEnv(env, logFile),
     // stdin stays open as the server's "parent is alive" signal (see variants/common.mjs).

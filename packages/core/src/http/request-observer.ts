@@ -324,11 +324,12 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
   /** The error `fail()` last reported, and its Sentry event ID: a repeat is a no-op. */
   private failure: unknown = undefined;
   private eventId: string | undefined = undefined;
+  /** The request logger, made on first use: an adapter that logs through its framework's own request logger (Fastify's) never needs it. */
+  private requestLog: Logger | undefined = undefined;
 
   constructor(
     private readonly settings: ObserverSettings,
     readonly requestId: string,
-    readonly log: Logger,
     readonly span: Span | undefined,
     /** The span tracewire started itself (no http instrumentation span to adopt). */
     private readonly ownSpan: Span | undefined,
@@ -341,6 +342,12 @@ class FollowedRequest implements ObservedRequest, RequestScopeSeed {
     private readonly request: IncomingRequestInfo,
     private readonly startedAt: bigint,
   ) {}
+
+  /** Request-scoped logger: `request_id` plus `trace_id`/`span_id` on every line. */
+  get log(): Logger {
+    this.requestLog ??= this.settings.handle.logger.child({ request_id: this.requestId });
+    return this.requestLog;
+  }
 
   setRoute(route: string): void {
     if (!route) return;
@@ -709,7 +716,6 @@ export function createRequestObserver(
       const followed = new FollowedRequest(
         settings,
         requestId,
-        handle.logger.child({ request_id: requestId }),
         span,
         ownSpan,
         requestContext,

@@ -19,6 +19,15 @@ describe('createRequestObserver', () => {
   let server: http.Server;
   let baseUrl: string;
   const logs = memoryDestination();
+  /** The first log line that matches, once the destination has it. */
+  async function waitForLine(matches: (line: Record<string, unknown>) => boolean) {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const line = logs.lines.find(matches);
+      if (line) return line;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no such log line');
+  }
 
   beforeAll(async () => {
     traced = await startTracedSink({ init: initObservability, serviceName: 'observer-test', logs });
@@ -95,6 +104,30 @@ describe('createRequestObserver', () => {
       http: { method: 'GET', route: '/users/:id', status_code: 200 },
       trace_id: traceId,
     });
+  });
+
+  it('gives a request that never read its logger an access line with its request ID', async () => {
+    // The 404 path never reads `observed.log`: the logger is made when the access line is written.
+    const response = await fetch(`${baseUrl}/nowhere/1`, { headers: { 'x-request-id': 'req-unread' } });
+    expect(response.status).toBe(404);
+    const traceId = response.headers.get('traceresponse')!.split('-')[1];
+    const access = await waitForLine(
+      (candidate) => candidate.request_id === 'req-unread' && candidate.duration_ms !== undefined,
+    );
+    expect(access).toMatchObject({ http: { method: 'GET', status_code: 404 }, trace_id: traceId });
+  });
+
+  it('makes one request logger per request, bound to its request ID, whenever it is first read', async () => {
+    const observer = createRequestObserver({ handle });
+    const first = observer.start({ method: 'GET', url: '/lazy', headers: { 'x-request-id': 'req-lazy-1' } });
+    const second = observer.start({ method: 'GET', url: '/lazy', headers: { 'x-request-id': 'req-lazy-2' } });
+    const logger = first.log;
+    expect(first.log).toBe(logger);
+    expect(second.log).not.toBe(logger);
+    second.log.info('second');
+    logger.info('first');
+    expect((await waitForLine((line) => line.msg === 'first')).request_id).toBe('req-lazy-1');
+    expect((await waitForLine((line) => line.msg === 'second')).request_id).toBe('req-lazy-2');
   });
 
   it('records http.server.request.duration once per request with the route and never the raw URL', async () => {
